@@ -1,0 +1,101 @@
+"""Stages 5 and 6, reduce and cluster: embeddings → candidate codes (and unassigned units).
+
+Language signal is removed first: each language's mean vector is subtracted (shrunk toward the
+corpus mean when a language has few units), so a mixed Farsi/English corpus clusters by theme.
+Then UMAP (seeded) and HDBSCAN; units that fit no code stay unassigned (label -1), never forced.
+Cluster sizes scale with the corpus: ``min_cluster_size: 0`` means ``max(3, round(√n / 2))``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from .config import check
+
+
+@dataclass(frozen=True)
+class ReduceConfig:
+    center_languages: bool = True
+    language_shrinkage: float = 10.0  # pseudo-units pulling a small language's mean to the corpus mean
+    n_neighbors: int = 15
+    n_components: int = 5
+    min_dist: float = 0.0
+    metric: str = "cosine"
+    min_units_for_umap: int = 30  # below this, cluster the embeddings directly
+
+    def __post_init__(self) -> None:
+        check(self.language_shrinkage >= 0, "reduce.language_shrinkage", "must be ≥ 0")
+        check(self.n_neighbors >= 2, "reduce.n_neighbors", "must be at least 2")
+        check(self.n_components >= 2, "reduce.n_components", "must be at least 2")
+        check(0.0 <= self.min_dist <= 1.0, "reduce.min_dist", "must be in [0, 1]")
+        check(self.min_units_for_umap >= 5, "reduce.min_units_for_umap", "must be at least 5")
+
+
+@dataclass(frozen=True)
+class ClusterConfig:
+    min_cluster_size: int = 0  # 0: scale with the corpus
+    min_samples: int = 0  # 0: HDBSCAN's default (= min_cluster_size)
+    selection: str = "leaf"  # leaf: fine-grained codes; eom: fewer, larger codes
+    selection_epsilon: float = 0.0
+
+    def __post_init__(self) -> None:
+        check(self.min_cluster_size == 0 or self.min_cluster_size >= 2, "cluster.min_cluster_size",
+              "must be 0 (auto) or at least 2")
+        check(self.min_samples >= 0, "cluster.min_samples", "must be ≥ 0")
+        check(self.selection in ("leaf", "eom"), "cluster.selection", "must be leaf or eom")
+        check(self.selection_epsilon >= 0, "cluster.selection_epsilon", "must be ≥ 0")
+
+
+def unit_rows(x: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(x, axis=1, keepdims=True)
+    return x / np.where(norms == 0, 1, norms)
+
+
+def center_languages(x: np.ndarray, langs: list[str], shrinkage: float) -> np.ndarray:
+    """Subtract each language's (shrunk) mean; a one-language corpus is centered on its mean."""
+    if len(x) == 0:
+        return x
+    overall = x.mean(axis=0)
+    out = x - overall
+    for lang in sorted(set(langs)):
+        rows = np.array([lg == lang for lg in langs])
+        n = int(rows.sum())
+        shift = (x[rows].mean(axis=0) - overall) * n / (n + shrinkage)
+        out[rows] -= shift
+    return unit_rows(out)
+
+
+def reduce(x: np.ndarray, langs: list[str], cfg: ReduceConfig, seed: int) -> np.ndarray:
+    """Stage function: language-centered embeddings, reduced with UMAP for larger corpora."""
+    if cfg.center_languages:
+        x = center_languages(x, langs, cfg.language_shrinkage)
+    if len(x) < cfg.min_units_for_umap:
+        return x
+    import umap  # imported on use: numba compiles on first call
+
+    reducer = umap.UMAP(n_neighbors=min(cfg.n_neighbors, len(x) - 1),
+                        n_components=min(cfg.n_components, len(x) - 2), min_dist=cfg.min_dist,
+                        metric=cfg.metric, random_state=seed, n_jobs=1, low_memory=True)
+    return reducer.fit_transform(x).astype(np.float64)
+
+
+def auto_min_cluster_size(n: int) -> int:
+    return max(3, round(math.sqrt(n) / 2))
+
+
+def cluster(x: np.ndarray, cfg: ClusterConfig) -> tuple[np.ndarray, np.ndarray]:
+    """Stage function: (labels, probabilities); label -1 is unassigned."""
+    n = len(x)
+    size = cfg.min_cluster_size or auto_min_cluster_size(n)
+    if n < max(size, 2) * 2:
+        return np.full(n, -1), np.zeros(n)
+    from sklearn.cluster import HDBSCAN
+
+    model = HDBSCAN(min_cluster_size=size, min_samples=cfg.min_samples or None,
+                    cluster_selection_method=cfg.selection,
+                    cluster_selection_epsilon=cfg.selection_epsilon, copy=True)
+    labels = model.fit_predict(x)
+    return labels.astype(int), np.asarray(model.probabilities_, dtype=float)

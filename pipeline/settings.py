@@ -1,0 +1,64 @@
+"""The whole run's configuration: one section per stage, plus the seed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .cluster import ClusterConfig, ReduceConfig
+from .config import build, check, merge_overrides, read_yaml
+from .embed import EmbedConfig
+from .errors import E_CONFIG_KEY, MazmunError
+from .hierarchy import HierarchyConfig
+from .ingest import IngestConfig
+from .labels import LabelConfig
+from .preprocess import PreprocessConfig
+from .segment import SegmentConfig
+
+SECTIONS = {
+    "ingest": IngestConfig,
+    "preprocess": PreprocessConfig,
+    "segment": SegmentConfig,
+    "embed": EmbedConfig,
+    "reduce": ReduceConfig,
+    "cluster": ClusterConfig,
+    "hierarchy": HierarchyConfig,
+    "labels": LabelConfig,
+}
+
+
+@dataclass(frozen=True)
+class Config:
+    seed: int = 42
+    ingest: IngestConfig = field(default_factory=IngestConfig)
+    preprocess: PreprocessConfig = field(default_factory=PreprocessConfig)
+    segment: SegmentConfig = field(default_factory=SegmentConfig)
+    embed: EmbedConfig = field(default_factory=EmbedConfig)
+    reduce: ReduceConfig = field(default_factory=ReduceConfig)
+    cluster: ClusterConfig = field(default_factory=ClusterConfig)
+    hierarchy: HierarchyConfig = field(default_factory=HierarchyConfig)
+    labels: LabelConfig = field(default_factory=LabelConfig)
+
+    def __post_init__(self) -> None:
+        check(self.seed >= 0, "seed", "must be a non-negative integer")
+
+
+def from_mapping(data: dict[str, Any]) -> Config:
+    unknown = sorted(set(data) - set(SECTIONS) - {"seed"})
+    if unknown:
+        raise MazmunError(E_CONFIG_KEY, f"config: unknown section '{unknown[0]}'",
+                          f"valid sections are: seed, {', '.join(SECTIONS)}")
+    seed = data.get("seed", 42)
+    if not isinstance(seed, int) or isinstance(seed, bool):
+        check(False, "seed", f"expected an integer, got {seed!r}")
+    sections = {name: build(cls, data.get(name), name) for name, cls in SECTIONS.items()}
+    return Config(seed=seed, **sections)
+
+
+def load_config(path: Path | None = None, overrides: list[str] | None = None) -> Config:
+    """Defaults ← config file ← ``--set`` overrides; every key validated."""
+    data = merge_overrides(read_yaml(path), overrides or [])
+    if "seed" in data and isinstance(data["seed"], dict):
+        raise MazmunError(E_CONFIG_KEY, "config: 'seed' is a value, not a section", "write seed: 42")
+    return from_mapping(data)

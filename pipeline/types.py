@@ -1,0 +1,103 @@
+"""Objects that flow between stages. Every offset is a character offset into ``Document.text``,
+the decoded file (for .docx/.odt/.vtt/.srt/.csv: the text extracted from it)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+PARTICIPANT = "participant"
+INTERVIEWER = "interviewer"
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """A file as the runner read it: name relative to the input folder, and its bytes."""
+
+    name: str
+    data: bytes
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One speaker turn. ``start``/``end`` cover the spoken text, without the speaker tag."""
+
+    index: int
+    speaker: str
+    role: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Document:
+    name: str
+    text: str
+    encoding: str
+    sha256: str
+    turns: tuple[Turn, ...]
+
+
+@dataclass(frozen=True)
+class Skipped:
+    name: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Corpus:
+    documents: tuple[Document, ...]
+    skipped: tuple[Skipped, ...] = ()
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence of a participant turn: raw span, normalized text, content tokens."""
+
+    start: int
+    end: int
+    norm: str
+    tokens: tuple[str, ...]
+    n_words: int
+
+
+@dataclass(frozen=True)
+class ProcessedTurn:
+    file: str
+    turn: Turn
+    lang: str
+    sentences: tuple[Sentence, ...]
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A meaning unit. ``text`` is always ``Document.text[start:end]``."""
+
+    segment_id: str
+    file: str
+    speaker: str
+    turn: int
+    lang: str
+    start: int
+    end: int
+    text: str
+    norm: str
+    tokens: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Dropped:
+    """Participant speech left out of meaning units, with the reason (e.g. trivial talk)."""
+
+    file: str
+    speaker: str
+    turn: int
+    start: int
+    end: int
+    text: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Segmentation:
+    segments: tuple[Segment, ...]
+    dropped: tuple[Dropped, ...] = field(default_factory=tuple)
