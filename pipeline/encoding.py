@@ -31,18 +31,26 @@ def _arabic_script_share(text: str) -> float:
     return arabic / len(non_ascii)
 
 
+def _plausible(text: str) -> float:
+    """Share of characters a transcript plausibly holds: Latin, Arabic script, punctuation."""
+    if not text:
+        return 0.0
+    good = sum(1 for c in text if c.isspace() or " " <= c <= "\u024f" or "\u0600" <= c <= "\u06ff"
+               or "\u2000" <= c <= "\u206f" or "\ufb50" <= c <= "\ufeff")
+    return good / len(text)
+
+
 def _looks_utf16(data: bytes) -> str | None:
-    """UTF-16 without a BOM: many NULs, all on even (BE) or odd (LE) positions."""
-    if len(data) < 4 or len(data) % 2:
+    """UTF-16 without a BOM: the byte order whose decoding reads as text (NULs suggest it)."""
+    if len(data) < 4 or len(data) % 2 or b"\x00" not in data:
         return None
-    even = data[0::2].count(0)
-    odd = data[1::2].count(0)
-    half = len(data) // 2
-    if odd > 0.3 * half and even < 0.05 * half:
-        return "utf-16-le"
-    if even > 0.3 * half and odd < 0.05 * half:
-        return "utf-16-be"
-    return None
+    scores = {}
+    for encoding in ("utf-16-le", "utf-16-be"):
+        text = _strict(data, encoding)
+        if text is not None:
+            scores[encoding] = _plausible(text)
+    best = max(scores, key=scores.get, default=None)
+    return best if best and scores[best] >= 0.95 else None
 
 
 def _strict(data: bytes, encoding: str) -> str | None:

@@ -35,6 +35,12 @@ def read_docx(data: bytes) -> str:
     return _paragraphs([p.text for p in doc.paragraphs])
 
 
+def _walk(node):
+    yield node
+    for child in node.childNodes:
+        yield from _walk(child)
+
+
 def read_odt(data: bytes) -> str:
     from odf import opendocument, teletype, text  # odfpy, imported on use
 
@@ -42,8 +48,10 @@ def read_odt(data: bytes) -> str:
         doc = opendocument.load(io.BytesIO(data))
     except (zipfile.BadZipFile, KeyError, ValueError) as exc:
         raise FormatError(f"not a readable .odt file ({exc})") from exc
-    parts = [teletype.extractText(p) for p in doc.text.childNodes
-             if p.qname in (text.P().qname, text.H().qname)]
+    order = {id(n): i for i, n in enumerate(_walk(doc.text))}
+    parts = [teletype.extractText(p) for p in sorted(
+        doc.text.getElementsByType(text.P) + doc.text.getElementsByType(text.H),
+        key=lambda n: order[id(n)])]
     return _paragraphs(parts)
 
 

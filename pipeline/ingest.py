@@ -98,7 +98,8 @@ def parse_turns(text: str, default_speaker: str, cfg: IngestConfig, markdown: bo
     tags = [_tag(text[s:e], cfg.max_label_words) for s, e, _ in lines]
     paragraphs = sum(1 for ln in lines if ln[2])
     tagged = sum(1 for t, ln in zip(tags, lines) if t and ln[2])
-    use_tags = tagged >= 2 and tagged * 2 >= paragraphs
+    tagged_lines = sum(1 for t in tags if t)
+    use_tags = tagged_lines >= 2 and (tagged * 2 >= paragraphs or tagged_lines * 2 >= len(lines))
     raw: list[list] = []  # [speaker, role, start, end]
     last_participant = None
     for (start, end, new_para), tag in zip(lines, tags):

@@ -65,9 +65,11 @@ def keywords(groups: list[list[tuple[str, ...]]], cfg: LabelConfig) -> list[tupl
 
 
 def suggest_label(words: list[str], phrases: list[str], cfg: LabelConfig) -> str:
-    """The top keyphrase (seen in ≥2 units) if there is one, else the top keywords."""
-    if phrases:
-        return phrases[0]
+    """The best keyphrase (seen in ≥2 units) built on a top keyword, else the top keywords."""
+    top = set(words[:cfg.label_words + 2])
+    for phrase in phrases:
+        if phrase.split()[0] in top or phrase.split()[-1] in top:
+            return phrase
     return " · ".join(words[:cfg.label_words]) or "(no content words)"
 
 

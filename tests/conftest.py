@@ -1,0 +1,42 @@
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "data" / "sample"
+BENCHMARK = Path(os.environ.get("MAZMUN_BENCHMARK", ROOT.parent / "shared" / "benchmark"))
+BENCH_SETS = sorted(p.parent for p in BENCHMARK.glob("*/*/transcripts/..")) if BENCHMARK.is_dir() else []
+BENCH_FILES = sorted(BENCHMARK.glob("*/*/transcripts/*")) if BENCHMARK.is_dir() else []
+
+needs_benchmark = pytest.mark.skipif(not BENCH_FILES, reason=f"benchmark not found at {BENCHMARK}")
+
+# One short interview excerpt per language, with trivial talk, a consent line and two topics.
+EN_TEXT = (
+    "Interviewer: Good morning. Is it all right if I record?\n\n"
+    "P1: Yes. Good morning.\n\n"
+    "Interviewer: How are your nights?\n\n"
+    "P1: Right. Nights are the hardest part. My mother wakes up three times and tries to leave the "
+    "house, so I never sleep more than a few hours and I am exhausted all day long.\n\n"
+    "MODERATOR: And the doctors?\n\n"
+    "P1: Every appointment is a new doctor who has not read her file, and the memory clinic has a "
+    "waiting list of eight months. Okay.\n"
+)
+FA_TEXT = (
+    "مصاحبه‌گر: سلام. اجازه می‌دهید صدا را ضبط کنم؟\n\n"
+    "م۱: بله. سلام.\n\n"
+    "مصاحبه گر: شب‌ها چطور است؟\n\n"
+    "م۱: خب. شب‌ها از همه سخت‌تر است. مادرم چند بار بیدار می‌شود و می‌خواهد از خانه برود بیرون، "
+    "برای همین من هیچ‌وقت بیشتر از چند ساعت نمی‌خوابم و تمام روز خسته‌ام.\n\n"
+    "مصاحبه‌گر: و دکترها؟\n\n"
+    "م۱: هر بار یک دکتر جدید است که پرونده‌اش را نخوانده و نوبت کلینیک حافظه هشت ماه بعد است. باشه.\n"
+)
+TEXTS = {"en": EN_TEXT, "fa": FA_TEXT}
+
+
+@pytest.fixture(params=["en", "fa"])
+def lang(request):
+    return request.param

@@ -1,0 +1,89 @@
+from collections import Counter
+
+import pytest
+
+from pipeline.ingest import IngestConfig, fold_label, ingest, parse_turns, role_of
+from pipeline.types import INTERVIEWER, PARTICIPANT, SourceFile
+from tests.conftest import BENCH_FILES, TEXTS, needs_benchmark
+
+CFG = IngestConfig()
+
+
+def test_turns_roles_and_offsets(lang):
+    text = TEXTS[lang]
+    turns = parse_turns(text, "x", CFG)
+    assert [t.role for t in turns] == [INTERVIEWER, PARTICIPANT] * 3
+    for turn in turns:
+        body = text[turn.start:turn.end]
+        assert body == body.strip() and ":" not in body[:3]
+    assert text[turns[1].start:turns[1].end] in (("Yes. Good morning."), "بله. سلام.")
+
+
+@pytest.mark.parametrize("label", ["Interviewer", "INTERVIEWER", "moderator", "Facilitator 2", "I", "Q",
+                                   "مصاحبه‌گر", "مصاحبه گر", "مصاحبه كننده", "پرسشگر"])
+def test_interviewer_labels(label):
+    assert role_of(label, CFG.interviewer_patterns) == INTERVIEWER
+
+
+@pytest.mark.parametrize("label", ["P3", "Participant 4", "Dr Karimi", "م۴", "شرکت‌کننده ۲", "Ida"])
+def test_participant_labels(label):
+    assert role_of(label, CFG.interviewer_patterns) == PARTICIPANT
+
+
+def test_fold_label_unifies_keyboard_variants():
+    assert fold_label("مصاحبه‌گر") == fold_label("مصاحبه گر") == fold_label("مصاحبه  گر")
+    assert fold_label("كيان") == fold_label("کیان")
+
+
+def test_untagged_paragraph_in_tagged_file_belongs_to_participant(lang):
+    text = TEXTS[lang] + "\n(continues after a pause) " + ("more words here" if lang == "en" else "ادامه می‌دهم") + "\n"
+    turns = parse_turns(text, "x", CFG)
+    assert turns[-1].role == PARTICIPANT
+    assert turns[-1].speaker == turns[1].speaker
+
+
+def test_plain_paragraphs_are_the_participant(lang):
+    paragraphs = [p.split(": ", 1)[1] for p in TEXTS[lang].split("\n\n") if p.strip()]
+    text = "\n\n".join(paragraphs)
+    turns = parse_turns(text, "P9", CFG)
+    assert len(turns) == len(paragraphs)
+    assert {(t.speaker, t.role) for t in turns} == {("P9", PARTICIPANT)}
+
+
+def test_lines_without_blank_lines_are_turns():
+    text = "Interviewer: How was it?\nP1: It was hard.\nI could not sleep.\nInterviewer: Why?\nP1: Noise."
+    turns = parse_turns(text, "x", CFG)
+    assert [(t.speaker, text[t.start:t.end]) for t in turns] == [
+        ("Interviewer", "How was it?"), ("P1", "It was hard.\nI could not sleep."),
+        ("Interviewer", "Why?"), ("P1", "Noise.")]
+
+
+def test_custom_interviewer_pattern():
+    cfg = IngestConfig(interviewer_patterns=(r"dr\.? ?smith",))
+    turns = parse_turns("DR SMITH: Hello.\n\nAnna: Hi there.\n", "x", cfg)
+    assert [t.role for t in turns] == [INTERVIEWER, PARTICIPANT]
+
+
+@pytest.mark.parametrize("name,data,reason", [
+    ("empty.txt", b"", "empty"),
+    ("blank.txt", b"   \n\n ", "empty"),
+    ("only_interviewer.txt", "Interviewer: Hello?\n\nInterviewer: Anyone?\n".encode(), "only interviewer"),
+    ("image.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 20, "binary"),
+    ("latin.txt", "P1: Grüße aus Köln, sagte sie.\n\nP1: Ja.".encode("latin-1"), "UTF-8"),
+    ("slides.pdf", b"%PDF-1.4", "unsupported"),
+    (".DS_Store", b"\x00\x01", "hidden"),
+])
+def test_bad_files_are_skipped_with_a_reason(name, data, reason):
+    corpus = ingest([SourceFile(name, data), SourceFile("ok.txt", TEXTS["en"].encode())], CFG)
+    assert [d.name for d in corpus.documents] == ["ok.txt"]
+    assert len(corpus.skipped) == 1 and corpus.skipped[0].name == name
+    assert reason in corpus.skipped[0].reason
+
+
+@needs_benchmark
+@pytest.mark.parametrize("path", BENCH_FILES, ids=lambda p: "/".join(p.parts[-4:]))
+def test_benchmark_files_parse(path):
+    (doc,) = ingest([SourceFile(path.name, path.read_bytes())], CFG).documents
+    roles = Counter(t.role for t in doc.turns)
+    assert roles[PARTICIPANT] >= 5 and roles[INTERVIEWER] >= 5
+    assert {t.speaker for t in doc.turns if t.role == PARTICIPANT} == {path.stem}
