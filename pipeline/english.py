@@ -12,7 +12,7 @@ SPOKEN_FILLERS = frozenset(
     "kind sort mean guess know think thing things stuff right sure oh alright lot bit "
     "maybe something anything everything probably quite pretty thank thanks sorry fine course "
     "absolutely exactly totally definitely indeed hello hi bye goodbye morning afternoon "
-    "evening welcome please let ask want".split()
+    "evening welcome please let ask want good".split()
 )
 TRAINED = ("en_core_web_sm", "en_core_web_md", "en_core_web_lg", "en_core_web_trf")
 

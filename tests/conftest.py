@@ -9,7 +9,7 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "sample"
 BENCHMARK = Path(os.environ.get("MAZMUN_BENCHMARK", ROOT.parent / "shared" / "benchmark"))
-BENCH_SETS = sorted(p.parent for p in BENCHMARK.glob("*/*/transcripts/..")) if BENCHMARK.is_dir() else []
+BENCH_SETS = sorted(p.parent for p in BENCHMARK.glob("*/*/transcripts")) if BENCHMARK.is_dir() else []
 BENCH_FILES = sorted(BENCHMARK.glob("*/*/transcripts/*")) if BENCHMARK.is_dir() else []
 
 needs_benchmark = pytest.mark.skipif(not BENCH_FILES, reason=f"benchmark not found at {BENCHMARK}")

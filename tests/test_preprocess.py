@@ -1,0 +1,71 @@
+import re
+
+import pytest
+
+from pipeline.farsi import content_tokens, normalize, readable_lemma
+from pipeline.ingest import IngestConfig, ingest
+from pipeline.preprocess import PreprocessConfig, language, preprocess
+from pipeline.types import SourceFile
+from tests.conftest import TEXTS
+
+CFG = PreprocessConfig()
+
+
+def _turns(text, name="t.txt"):
+    corpus = ingest([SourceFile(name, text.encode("utf-8"))], IngestConfig())
+    return corpus.documents[0], preprocess(corpus, CFG)
+
+
+def test_language_per_turn(lang):
+    doc, turns = _turns(TEXTS[lang])
+    assert {t.lang for t in turns} == {lang}
+    assert language("من در گروه Balint شرکت کردم و خیلی یاد گرفتم", CFG) == "fa"
+    assert language("We call it tarof, تعارف, in Iran.", CFG) == "en"
+
+
+def test_sentences_tile_participant_speech(lang):
+    doc, turns = _turns(TEXTS[lang])
+    for pt in turns:
+        inside = "".join(doc.text[s.start:s.end] for s in pt.sentences)
+        whole = doc.text[pt.turn.start:pt.turn.end]
+        assert re.sub(r"\s", "", inside) == re.sub(r"\s", "", whole)
+        assert all(doc.text[s.start:s.end] == doc.text[s.start:s.end].strip() for s in pt.sentences)
+    assert max(len(pt.sentences) for pt in turns) >= 3
+
+
+def test_content_tokens_drop_fillers_and_stop_words(lang):
+    doc, turns = _turns(TEXTS[lang])
+    first = turns[0].sentences  # "Yes. Good morning." / "بله. سلام."
+    assert all(s.tokens == () for s in first)
+    tokens = {t for pt in turns for s in pt.sentences for t in s.tokens}
+    expected = {"en": {"sleep", "doctor", "exhaust", "clinic"}, "fa": {"شب", "دکتر", "بیدار", "کلینیک"}}[lang]
+    assert expected <= tokens, tokens
+
+
+MESSY = "مصاحبه گر: سلام.\n\nP2: مي خواهم بگويم كه جلسـه ها خيلي كمك كرد. ٥ بار رفتم و بيمارها را بهتر فهميدم.\n"
+CLEAN = "مصاحبه‌گر: سلام.\n\nP2: می‌خواهم بگویم که جلسه‌ها خیلی کمک کرد. ۵ بار رفتم و بیمارها را بهتر فهمیدم.\n"
+
+
+def test_messy_and_clean_farsi_give_the_same_tokens_and_raw_offsets():
+    messy_doc, messy = _turns(MESSY)
+    clean_doc, clean = _turns(CLEAN)
+    assert [s.tokens for s in messy[0].sentences] == [s.tokens for s in clean[0].sentences]
+    assert [s.norm for s in messy[0].sentences] == [s.norm for s in clean[0].sentences]
+    for s in messy[0].sentences:  # offsets point into the raw (messy) text
+        assert messy_doc.text[s.start:s.end] in MESSY
+    assert messy_doc.text[messy[0].sentences[0].start:messy[0].sentences[0].end].startswith("مي خواهم")
+
+
+@pytest.mark.parametrize("raw", ["كتاب‌ها را ديدم", "کتاب\u200cها را دیدم", "کِتاب‌ها را دیـــدم", "٥ كتاب"])
+def test_normalize_map_is_monotone_and_complete(raw):
+    norm, mapping = normalize(raw)
+    assert len(mapping) == len(norm) + 1
+    assert mapping == sorted(mapping) and mapping[-1] == len(raw)
+
+
+def test_half_space_words_stay_whole_and_verbs_read_as_infinitives():
+    tokens, n_words = content_tokens("نمی‌خواهم جلسه‌ها را از دست بدهم")
+    assert "جلسه" in tokens or "جلسه‌ها" in tokens
+    assert all(" " not in t for t in tokens) and n_words == 6
+    assert readable_lemma("می‌روم") == "رفتن"
+    assert readable_lemma("بیمارها") == "بیمار"
