@@ -1,0 +1,68 @@
+import numpy as np
+import pytest
+
+from pipeline.cluster import ClusterConfig, ReduceConfig, auto_min_cluster_size, center_languages, cluster, reduce
+
+
+def blobs(n_per=40, k=3, dim=16, seed=0, noise=0):
+    rng = np.random.default_rng(seed)
+    centres = rng.normal(size=(k, dim)) * 4
+    x = np.vstack([c + rng.normal(size=(n_per, dim)) for c in centres])
+    truth = np.repeat(np.arange(k), n_per)
+    if noise:
+        x = np.vstack([x, rng.uniform(-12, 12, size=(noise, dim))])
+        truth = np.concatenate([truth, -np.ones(noise, dtype=int)])
+    return x, truth
+
+
+def test_language_centering_removes_the_language_offset():
+    x, truth = blobs(k=2)
+    langs = ["en" if i % 2 else "fa" for i in range(len(x))]
+    shifted = x + np.array([[8.0] * x.shape[1] if lg == "fa" else [0.0] * x.shape[1] for lg in langs])
+    centred = center_languages(shifted, langs, shrinkage=0)
+    fa = np.array([lg == "fa" for lg in langs])
+    gap = np.linalg.norm(centred[fa].mean(0) - centred[~fa].mean(0))
+    assert gap < 0.05
+    # the themes are still apart
+    assert np.linalg.norm(centred[truth == 0].mean(0) - centred[truth == 1].mean(0)) > 0.5
+
+
+def test_small_language_is_shrunk_towards_the_corpus():
+    x = np.vstack([np.ones((50, 4)), np.full((2, 4), 5.0)])
+    langs = ["en"] * 50 + ["fa"] * 2
+    out = center_languages(x, langs, shrinkage=10)
+    assert not np.allclose(out[-1], out[0])  # a 2-unit language keeps most of its own signal
+
+
+def test_reduce_and_cluster_recover_blobs():
+    x, truth = blobs()
+    reduced = reduce(x, ["en"] * len(x), ReduceConfig(center_languages=False), seed=1)
+    labels, probs = cluster(reduced, ClusterConfig(min_cluster_size=10, selection="eom"))
+    assert len(set(labels) - {-1}) == 3
+    for k in range(3):
+        assert len(set(labels[truth == k]) - {-1}) == 1
+    assert probs.shape == labels.shape and probs.max() <= 1
+
+
+def test_outliers_stay_unassigned():
+    x, truth = blobs(noise=12)
+    labels, _ = cluster(x, ClusterConfig(min_cluster_size=10, selection="eom"))
+    assert (labels[truth == -1] == -1).mean() >= 0.5
+    assert (labels[truth >= 0] >= 0).mean() >= 0.9
+
+
+def test_same_seed_same_labels():
+    x, _ = blobs()
+    a = cluster(reduce(x, ["en"] * len(x), ReduceConfig(), seed=7), ClusterConfig())[0]
+    b = cluster(reduce(x, ["en"] * len(x), ReduceConfig(), seed=7), ClusterConfig())[0]
+    assert (a == b).all()
+
+
+def test_tiny_corpus_is_all_unassigned_not_forced():
+    labels, _ = cluster(np.eye(4), ClusterConfig())
+    assert (labels == -1).all()
+
+
+@pytest.mark.parametrize("n,size", [(45, 3), (150, 6), (10_000, 50)])
+def test_cluster_size_scales_with_the_corpus(n, size):
+    assert auto_min_cluster_size(n) == size

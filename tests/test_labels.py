@@ -1,0 +1,34 @@
+import numpy as np
+
+from pipeline.labels import LabelConfig, keywords, representatives, suggest_label
+
+CFG = LabelConfig()
+
+
+def test_ctfidf_prefers_words_distinctive_of_a_code():
+    sleep = [("night", "sleep", "wake"), ("sleep", "night", "tired"), ("night", "sleep", "doctor")]
+    system = [("doctor", "wait", "form"), ("form", "doctor", "list"), ("wait", "list", "doctor")]
+    (w1, p1), (w2, p2) = keywords([sleep, system], CFG)
+    assert set(w1[:2]) == {"night", "sleep"}
+    assert w2[0] in ("doctor", "wait", "form", "list") and "night" not in w2[:3]
+    assert "night sleep" in p1 or "sleep night" in p1
+
+
+def test_farsi_half_space_keywords_and_mixed_codes():
+    fa = [("جلسه‌ها", "بیمار"), ("جلسه‌ها", "احساس"), ("feeling", "patient")]
+    other = [("دارو", "نسخه"), ("drug", "prescription")]
+    (words, _), _ = keywords([fa, other], CFG)
+    assert words[0] == "جلسه‌ها"
+    assert "feeling" in words and "بیمار" in words  # a bilingual code shows both languages
+
+
+def test_label_prefers_a_keyphrase_built_on_top_keywords():
+    assert suggest_label(["sleep", "night"], ["night sleep"], CFG) == "night sleep"
+    assert suggest_label(["sleep", "night", "wake"], ["form doctor"], CFG) == "sleep · night · wake"
+
+
+def test_representatives_are_closest_to_the_centroid():
+    x = np.array([[1.0, 0.0], [0.9, 0.1], [0.0, 1.0], [0.95, 0.05]])
+    x = x / np.linalg.norm(x, axis=1, keepdims=True)
+    assert representatives(x, [0, 1, 2, 3], 2)[-1] != 2
+    assert 2 not in representatives(x, [0, 1, 2, 3], 3)
