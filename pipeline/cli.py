@@ -26,7 +26,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--verbose", action="store_true", help="show tracebacks on errors")
     commands = parser.add_subparsers(dest="command", required=True)
     analyze = commands.add_parser("analyze", help="transcript folder → candidate codebook run folder")
-    analyze.add_argument("folder", type=Path, help="folder of transcripts (.txt .md .docx .odt .vtt .srt .csv)")
+    analyze.add_argument("folder", type=Path,
+                         help="folder of transcripts (.txt .md .docx .odt .vtt .srt .csv)")
     analyze.add_argument("--config", type=Path, help="YAML config (default: built-in defaults)")
     analyze.add_argument("--set", dest="overrides", action="append", default=[], metavar="SECTION.KEY=VALUE",
                          help="override one setting, e.g. --set cluster.min_cluster_size=5 (repeatable)")

@@ -48,7 +48,8 @@ class Codebook:
         return sum(1 for a in self.assignments if not a.code_id)
 
 
-def _order(labels: np.ndarray, themes: np.ndarray, segments: tuple[Segment, ...]) -> tuple[list[int], list[int]]:
+def _order(labels: np.ndarray, themes: np.ndarray,
+           segments: tuple[Segment, ...]) -> tuple[list[int], list[int]]:
     """Order of themes (by size) and of codes (by theme, size, first unit)."""
     n_codes = len(themes)
     size = [int((labels == c).sum()) for c in range(n_codes)]

@@ -42,18 +42,12 @@ def _coerce(value: Any, hint: Any, where: str) -> Any:
             raise MazmunError(E_CONFIG_VALUE, f"config {where}: expected a list, got {value!r}",
                               "write it as a YAML list, e.g. [a, b]")
         return tuple(_coerce(v, args[0], where) for v in value)
-    if hint is bool:
-        if isinstance(value, bool):
-            return value
-    elif hint is int:
-        if isinstance(value, int) and not isinstance(value, bool):
-            return value
-    elif hint is float:
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            return float(value)
-    elif hint is str:
-        if isinstance(value, str):
-            return value
+    number = isinstance(value, (int, float)) and not isinstance(value, bool)
+    if (hint is bool and isinstance(value, bool)) or (hint is str and isinstance(value, str)) \
+            or (hint is int and number and isinstance(value, int)):
+        return value
+    if hint is float and number:
+        return float(value)
     name = getattr(hint, "__name__", str(hint))
     raise MazmunError(E_CONFIG_VALUE, f"config {where}: expected {name}, got {value!r}",
                       "fix the value in the config file or --set")

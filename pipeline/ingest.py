@@ -92,7 +92,8 @@ def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def parse_turns(text: str, default_speaker: str, cfg: IngestConfig, markdown: bool = False) -> tuple[Turn, ...]:
+def parse_turns(text: str, default_speaker: str, cfg: IngestConfig,
+                markdown: bool = False) -> tuple[Turn, ...]:
     """Split decoded text into turns (pure; offsets into ``text``)."""
     lines = [ln for ln in _lines(text) if not (markdown and text[ln[0]:ln[1]].lstrip().startswith("#"))]
     tags = [_tag(text[s:e], cfg.max_label_words) for s, e, _ in lines]

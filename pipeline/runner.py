@@ -26,8 +26,14 @@ from .cluster import center_languages, cluster, reduce
 from .codebook import Codebook, build_codebook
 from .config import to_dict
 from .embed import EmbeddingCache, embed, load_embedder
-from .errors import (E_INPUT_EMPTY, E_INPUT_MISSING, E_INPUT_NOTHING_USABLE, E_INPUT_UNSUPPORTED,
-                     E_OUTPUT, MazmunError)
+from .errors import (
+    E_INPUT_EMPTY,
+    E_INPUT_MISSING,
+    E_INPUT_NOTHING_USABLE,
+    E_INPUT_UNSUPPORTED,
+    E_OUTPUT,
+    MazmunError,
+)
 from .ingest import ingest
 from .preprocess import preprocess
 from .segment import segment

@@ -1,7 +1,14 @@
 import numpy as np
 import pytest
 
-from pipeline.cluster import ClusterConfig, ReduceConfig, auto_min_cluster_size, center_languages, cluster, reduce
+from pipeline.cluster import (
+    ClusterConfig,
+    ReduceConfig,
+    auto_min_cluster_size,
+    center_languages,
+    cluster,
+    reduce,
+)
 
 
 def blobs(n_per=40, k=3, dim=16, seed=0, noise=0):

@@ -36,7 +36,8 @@ def test_fold_label_unifies_keyboard_variants():
 
 
 def test_untagged_paragraph_in_tagged_file_belongs_to_participant(lang):
-    text = TEXTS[lang] + "\n(continues after a pause) " + ("more words here" if lang == "en" else "ادامه می‌دهم") + "\n"
+    more = "more words here" if lang == "en" else "ادامه می‌دهم"
+    text = TEXTS[lang] + "\n(continues after a pause) " + more + "\n"
     turns = parse_turns(text, "x", CFG)
     assert turns[-1].role == PARTICIPANT
     assert turns[-1].speaker == turns[1].speaker
@@ -67,7 +68,7 @@ def test_custom_interviewer_pattern():
 @pytest.mark.parametrize("name,data,reason", [
     ("empty.txt", b"", "empty"),
     ("blank.txt", b"   \n\n ", "empty"),
-    ("only_interviewer.txt", "Interviewer: Hello?\n\nInterviewer: Anyone?\n".encode(), "only interviewer"),
+    ("only_interviewer.txt", b"Interviewer: Hello?\n\nInterviewer: Anyone?\n", "only interviewer"),
     ("image.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 20, "binary"),
     ("latin.txt", "P1: Grüße aus Köln, sagte sie.\n\nP1: Ja.".encode("latin-1"), "UTF-8"),
     ("slides.pdf", b"%PDF-1.4", "unsupported"),
