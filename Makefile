@@ -8,6 +8,11 @@ IN     ?= data/sample
 CONFIG ?= configs/default.yaml
 OUT    ?=
 SET    ?=
+RUN    ?=
+CODING ?=
+TRANSCRIPTS ?=
+LEVEL  ?= theme
+SEEDS  ?= 0 1 2
 BENCH  ?= ../shared/benchmark
 
 export HF_HUB_OFFLINE := 1
@@ -15,13 +20,15 @@ export TRANSFORMERS_OFFLINE := 1
 export NUMBA_CACHE_DIR := $(CURDIR)/.cache/numba
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help venv analyze test lint bench-speed clean
+.PHONY: help venv analyze compare test lint bench-speed bench-quality clean
 
 help:
 	@echo "make analyze [IN=folder] [CONFIG=configs/x.yaml] [OUT=runs/name] [SET='cluster.min_cluster_size=5']"
+	@echo "make compare RUN=runs/<run> CODING=coding.csv [TRANSCRIPTS=folder] [LEVEL=theme|subtheme|code]"
 	@echo "make test          run the test suite (real models, offline)"
 	@echo "make lint          ruff"
 	@echo "make bench-speed   seconds per stage and peak memory; BERTopic side by side"
+	@echo "make bench-quality agreement with human coding on ../shared/benchmark, mazmun vs BERTopic"
 
 venv: $(STAMP)
 
@@ -37,6 +44,11 @@ analyze: $(STAMP)
 	$(PY) -m pipeline analyze $(IN) --config $(CONFIG) $(if $(OUT),--out $(OUT)) \
 		$(foreach s,$(SET),--set $(s))
 
+compare: $(STAMP)
+	@test -n "$(RUN)" -a -n "$(CODING)" || { echo "usage: make compare RUN=runs/<run> CODING=coding.csv"; exit 2; }
+	$(PY) -m pipeline compare $(RUN) $(CODING) --level $(LEVEL) --config $(CONFIG) \
+		$(if $(TRANSCRIPTS),--transcripts $(TRANSCRIPTS))
+
 test: $(STAMP)
 	$(PY) -m pytest -q
 
@@ -45,6 +57,9 @@ lint: $(STAMP)
 
 bench-speed: $(STAMP)
 	$(PY) bench/speed.py --benchmark $(BENCH)
+
+bench-quality: $(STAMP)
+	$(PY) bench/quality.py --benchmark $(BENCH) --seeds $(SEEDS)
 
 clean:
 	rm -rf runs .cache .pytest_cache .ruff_cache

@@ -1,4 +1,5 @@
-"""Command line: ``mazmun analyze DIR [--config F] [--set section.key=value ...] [--out DIR]``."""
+"""Command line: ``mazmun analyze DIR [--config F] [--set section.key=value ...] [--out DIR]`` and
+``mazmun compare RUN CODING [--level theme|subtheme|code]``."""
 
 from __future__ import annotations
 
@@ -34,6 +35,17 @@ def _parser() -> argparse.ArgumentParser:
     analyze.add_argument("--out", type=Path, help="run folder (default: runs/<folder>-<time>)")
     analyze.add_argument("--quiet", action="store_true", help="print only the run folder")
     analyze.add_argument("--verbose", action="store_true", help="show tracebacks on errors")
+    comp = commands.add_parser("compare", help="score a run against human coding (writes comparison.*)")
+    comp.add_argument("run", type=Path, help="run folder written by 'mazmun analyze'")
+    comp.add_argument("coding", type=Path, help="human coding CSV: file, speaker, quote (or start, end), "
+                      "theme_id, theme, subtheme_id, subtheme, code_id, code")
+    comp.add_argument("--level", choices=("theme", "subtheme", "code"), help="human level shown in detail")
+    comp.add_argument("--auto-level", choices=("code", "theme"), help="automatic level shown in detail")
+    comp.add_argument("--transcripts", type=Path, help="transcript folder (default: the run's input)")
+    comp.add_argument("--config", type=Path, help="YAML config whose 'compare' section is used")
+    comp.add_argument("--set", dest="overrides", action="append", default=[], metavar="compare.KEY=VALUE")
+    comp.add_argument("--quiet", action="store_true", help="print only the comparison file")
+    comp.add_argument("--verbose", action="store_true", help="show tracebacks on errors")
     return parser
 
 
@@ -57,11 +69,34 @@ def _analyze(args: argparse.Namespace) -> int:
     return 0
 
 
+def _compare(args: argparse.Namespace) -> int:
+    from dataclasses import replace
+
+    from .compare_run import compare_run
+    from .settings import load_config
+
+    cfg = load_config(args.config, args.overrides).compare
+    cfg = replace(cfg, level=args.level or cfg.level, auto_level=args.auto_level or cfg.auto_level)
+    result = compare_run(args.run, args.coding, args.transcripts, cfg)
+    if not args.quiet:
+        q = result["quotes"]
+        print(f"mazmun: {q['located']}/{q['total']} human quotes located"
+              + (f"; {len(q['not_found'])} not found (listed in comparison.md)" if q["not_found"] else ""),
+              file=sys.stderr)
+        for level, by_auto in result["scores"].items():
+            s = by_auto[cfg.auto_level]
+            print(f"mazmun: human {level} vs automatic {cfg.auto_level}: NMI {s['nmi']:.2f}  ARI {s['ari']:.2f}  "
+                  f"coverage {s['coverage']:.2f}  filler rejection {s['filler_rejection']:.2f}  "
+                  f"recall {s['recall']:.2f}  kappa {s['kappa']:.2f}", file=sys.stderr)
+    print(args.run / "comparison.md")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     _offline_environment()
     args = _parser().parse_args(argv)
     try:
-        return _analyze(args)
+        return _analyze(args) if args.command == "analyze" else _compare(args)
     except MazmunError as exc:
         if args.verbose:
             traceback.print_exc()

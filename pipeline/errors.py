@@ -27,3 +27,6 @@ E_CONFIG_KEY = "E202"  # unknown section or key
 E_CONFIG_VALUE = "E203"  # value of the wrong type or out of range
 E_MODEL = "E301"  # embedding model cannot be loaded
 E_OUTPUT = "E401"  # output folder cannot be written
+E_CODING = "E501"  # human coding table missing, unreadable or malformed
+E_RUN = "E502"  # not a mazmun run folder, or the run lacks what compare needs
+E_TRANSCRIPTS = "E503"  # transcripts missing or changed since the run

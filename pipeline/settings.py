@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from .cluster import ClusterConfig, ReduceConfig
+from .compare import CompareConfig
 from .config import build, check, merge_overrides, read_yaml
 from .embed import EmbedConfig
 from .errors import E_CONFIG_KEY, MazmunError
@@ -25,6 +26,7 @@ SECTIONS = {
     "cluster": ClusterConfig,
     "hierarchy": HierarchyConfig,
     "labels": LabelConfig,
+    "compare": CompareConfig,
 }
 
 
@@ -39,6 +41,7 @@ class Config:
     cluster: ClusterConfig = field(default_factory=ClusterConfig)
     hierarchy: HierarchyConfig = field(default_factory=HierarchyConfig)
     labels: LabelConfig = field(default_factory=LabelConfig)
+    compare: CompareConfig = field(default_factory=CompareConfig)
 
     def __post_init__(self) -> None:
         check(self.seed >= 0, "seed", "must be a non-negative integer")

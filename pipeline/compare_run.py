@@ -1,0 +1,111 @@
+"""I/O for ``mazmun compare``: read a run folder, its transcripts and a human coding table; write
+comparison.json, comparison.md and comparison.png into the run folder (each file atomically)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from .coding import parse_coding
+from .compare import AutoSpan, CompareConfig, compare
+from .compare_report import render_heatmap, render_markdown
+from .encoding import DecodeError, decode
+from .errors import E_CODING, E_OUTPUT, E_RUN, E_TRANSCRIPTS, MazmunError
+from .ingest import ingest
+from .runner import read_sources
+from .settings import Config, from_mapping
+from .types import Document
+
+
+def _read_json(path: Path) -> dict[str, Any]:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise MazmunError(E_RUN, f"cannot read {path}: {exc}",
+                          "pass a run folder written by 'mazmun analyze'") from exc
+
+
+def read_run(run: Path) -> tuple[dict[str, Any], Config, list[AutoSpan], dict[str, str]]:
+    """(manifest, the run's config, its segments, labels of its codes and themes)."""
+    if not (run / "manifest.json").is_file() or not (run / "segments.csv").is_file():
+        raise MazmunError(E_RUN, f"{run} is not a mazmun run folder (no manifest.json or segments.csv)",
+                          "pass the folder printed by 'make analyze', e.g. runs/sample-…")
+    import yaml
+
+    manifest = _read_json(run / "manifest.json")
+    cfg = from_mapping(yaml.safe_load((run / "config.yaml").read_text(encoding="utf-8")) or {})
+    rows = csv.DictReader(io.StringIO((run / "segments.csv").read_text(encoding="utf-8")))
+    spans = [AutoSpan(r["segment_id"], r["file"], int(r["start"]), int(r["end"]), r["code_id"],
+                      r["theme_id"]) for r in rows]
+    book = _read_json(run / "codebook.json") if (run / "codebook.json").is_file() else {}
+    names = {e["code_id"]: e["label"] for e in book.get("codes", [])}
+    names.update({e["theme_id"]: e["label"] for e in book.get("themes", [])})
+    return manifest, cfg, spans, names
+
+
+def read_transcripts(folder: Path, manifest: dict[str, Any], cfg: Config) -> list[Document]:
+    """The run's transcripts, re-read and checked against the hashes the run recorded."""
+    if not folder.is_dir():
+        raise MazmunError(E_TRANSCRIPTS, f"transcript folder {folder} not found",
+                          "pass the folder the run analyzed: make compare … TRANSCRIPTS=path")
+    documents = ingest(read_sources(folder, cfg.ingest.extensions), cfg.ingest).documents
+    recorded = manifest.get("inputs", {})
+    by_name = {d.name: d for d in documents}
+    for name, info in recorded.items():
+        doc = by_name.get(name)
+        if doc is None or doc.sha256 != info.get("sha256"):
+            state = "is missing" if doc is None else "changed since the run"
+            raise MazmunError(E_TRANSCRIPTS, f"transcript {name} in {folder} {state}",
+                              "compare against the transcripts the run analyzed, or analyze again")
+    return [by_name[n] for n in sorted(recorded)]
+
+
+def read_coding(path: Path) -> list:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise MazmunError(E_CODING, f"cannot read the coding table {path}: {exc.strerror}",
+                          "pass a CSV with columns file, speaker, quote, theme, subtheme, code") from exc
+    try:
+        text, _ = decode(data)
+    except DecodeError as exc:
+        raise MazmunError(E_CODING, f"coding table {path}: {exc}", "save it as UTF-8 CSV") from exc
+    return parse_coding(text, path.name)
+
+
+def _write_into(folder: Path, files: dict[str, bytes]) -> None:
+    try:
+        for name, data in files.items():
+            fd, tmp = tempfile.mkstemp(prefix=f".{name}.", dir=folder)
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+            os.replace(tmp, folder / name)
+    except OSError as exc:
+        raise MazmunError(E_OUTPUT, f"cannot write into the run folder {folder}: {exc.strerror}",
+                          "check its permissions") from exc
+
+
+def compare_run(run: Path, coding: Path, transcripts: Path | None, cfg: CompareConfig) -> dict[str, Any]:
+    """Compare the run with the human coding; write the comparison files; return the result."""
+    manifest, run_cfg, spans, names = read_run(run)
+    folder = transcripts or Path(manifest.get("input", ""))
+    documents = read_transcripts(folder, manifest, run_cfg)
+    quotes = read_coding(coding)
+    unknown = sorted({q.file for q in quotes} - {d.name for d in documents})
+    if unknown:
+        raise MazmunError(E_CODING, f"{coding.name} codes {unknown[0]}, which the run did not analyze",
+                          "check the file column, or analyze the folder that holds that file")
+    result = compare(documents, spans, quotes, cfg)
+    result = {"run": str(run), "coding": str(coding), "transcripts": str(folder), **result}
+    title = f"{run.name}: human {cfg.level} × automatic {cfg.auto_level} (share of characters)"
+    _write_into(run, {
+        "comparison.json": (json.dumps(result, ensure_ascii=False, indent=2) + "\n").encode("utf-8"),
+        "comparison.md": render_markdown(result, run.name, coding.name, names).encode("utf-8"),
+        "comparison.png": render_heatmap(result["matrix"], title),
+    })
+    return result
