@@ -109,7 +109,7 @@ def targets(results: dict) -> list[str]:
             continue
         s = summary(systems["mazmun"])
         for metric, goal in TARGETS.items():
-            if s[metric][0] < goal:
+            if round(s[metric][0], 2) < goal:  # 0.67: two of three themes
                 misses.append(f"{key}: {metric} {s[metric][0]:.2f} < {goal}")
         if "bertopic" in systems:
             base = summary(systems["bertopic"])["nmi"][0]

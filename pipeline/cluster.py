@@ -40,6 +40,7 @@ class ClusterConfig:
     min_samples: int = 0  # 0: HDBSCAN's default (= min_cluster_size)
     selection: str = "leaf"  # leaf: fine-grained codes; eom: fewer, larger codes
     selection_epsilon: float = 0.0
+    attach_outliers: bool = True  # units HDBSCAN left out join the nearest code (probability 0)
 
     def __post_init__(self) -> None:
         check(self.min_cluster_size == 0 or self.min_cluster_size >= 2, "cluster.min_cluster_size",
@@ -99,3 +100,18 @@ def cluster(x: np.ndarray, cfg: ClusterConfig) -> tuple[np.ndarray, np.ndarray]:
                     cluster_selection_epsilon=cfg.selection_epsilon, copy=True)
     labels = model.fit_predict(x)
     return labels.astype(int), np.asarray(model.probabilities_, dtype=float)
+
+
+def attach_outliers(x: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    """Give each unit HDBSCAN left out the code whose centroid is nearest (cosine, in ``x``).
+
+    Every unit reaching this stage was judged thematic, and coders code all thematic talk; the
+    attached units keep probability 0 so a reviewer sees they joined by similarity alone."""
+    out = labels.copy()
+    outliers = np.flatnonzero(labels < 0)
+    n_codes = int(labels.max()) + 1 if len(labels) else 0
+    if n_codes == 0 or len(outliers) == 0:
+        return out
+    cents = unit_rows(np.vstack([x[labels == c].mean(axis=0) for c in range(n_codes)]))
+    out[outliers] = (x[outliers] @ cents.T).argmax(axis=1)
+    return out

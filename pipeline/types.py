@@ -58,6 +58,8 @@ class Sentence:
     norm: str
     tokens: tuple[str, ...]
     n_words: int
+    thematic: bool = True  # set by the relevance stage
+    kind: str = ""  # for non-thematic talk: its kind (greeting, demographics, …)
 
 
 @dataclass(frozen=True)
