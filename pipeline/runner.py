@@ -25,7 +25,7 @@ from . import outputs, report
 from .cluster import attach_outliers, center_languages, cluster, reduce
 from .codebook import Codebook, build_codebook
 from .config import to_dict
-from .embed import Embedder, EmbeddingCache, embed, embed_texts, load_embedder
+from .embed import Embedder, EmbeddingCache, embed, embed_texts, load_embedder, with_question
 from .errors import (
     E_INPUT_EMPTY,
     E_INPUT_MISSING,
@@ -37,7 +37,7 @@ from .errors import (
 from .ingest import ingest
 from .preprocess import preprocess
 from .relevance import bank, relevance
-from .segment import segment
+from .segment import preceding_questions, segment
 from .settings import Config
 from .types import Corpus, ProcessedTurn, Segmentation, SourceFile
 
@@ -132,6 +132,10 @@ def run_stages(sources: list[SourceFile], cfg: Config, cache: EmbeddingCache | N
         rec.update(segments=len(seg.segments), dropped=len(seg.dropped))
     with clock.stage("embed", log) as rec:
         vectors, fresh = embed(seg.segments, cfg.embed, embedder, cache)
+        if cfg.embed.question_weight > 0 and len(vectors):
+            asked = preceding_questions(corpus, seg.segments)
+            qx, _ = embed_texts([q or "-" for q in asked], embedder, cfg.embed, cache)
+            vectors = with_question(vectors, qx, [bool(q) for q in asked], cfg.embed.question_weight)
         rec.update(model=embedder.model_id, embedded=fresh, from_cache=len(seg.segments) - fresh)
     langs = [s.lang for s in seg.segments]
     with clock.stage("reduce", log) as rec:

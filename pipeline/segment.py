@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .config import check
-from .types import Dropped, ProcessedTurn, Segment, Segmentation, Sentence
+from .types import INTERVIEWER, Corpus, Dropped, ProcessedTurn, Segment, Segmentation, Sentence
 
 TRIVIAL = "trivial talk (no content words)"
 NON_THEMATIC = "non-thematic talk"
@@ -113,3 +113,15 @@ def segment(turns: tuple[ProcessedTurn, ...], texts: dict[str, str], cfg: Segmen
         dropped.extend(d)
     dropped.sort(key=lambda d: (d.file, d.start))
     return Segmentation(tuple(segments), tuple(dropped))
+
+
+def preceding_questions(corpus: Corpus, segments: tuple[Segment, ...]) -> list[str]:
+    """For each unit, the raw text of the last interviewer turn before its turn ("" if none)."""
+    last: dict[tuple[str, int], str] = {}
+    for doc in corpus.documents:
+        asked = ""
+        for turn in doc.turns:
+            last[(doc.name, turn.index)] = asked
+            if turn.role == INTERVIEWER:
+                asked = doc.text[turn.start:turn.end]
+    return [last.get((s.file, s.turn), "") for s in segments]
