@@ -5,8 +5,9 @@ consent, logistics, demographics and thinking aloud ("let me think…") uncoded.
 same by comparison with examples: each participant sentence is embedded and compared with a
 bank of example utterances written for mazmun (``pipeline/talk/*.txt``, English and Farsi, not
 tied to any research topic), each labelled *thematic* or a kind of *non-thematic* talk. A
-sentence is thematic when most of its ``k`` nearest examples are (a k-nearest-neighbour vote);
-the kind of its nearest non-thematic example is the reason given when it is dropped. A single
+sentence is thematic when its ``k`` nearest thematic examples are, on average, closer than its
+``k`` nearest non-thematic ones (so each class votes with as many examples, however many the
+bank holds of each); the kind of its nearest non-thematic example is the reason given when it is dropped. A single
 non-thematic sentence between two thematic ones of the same turn stays with them (a meaning
 unit is contiguous). Users add examples of their own with ``extra_thematic`` and
 ``extra_nonthematic``: the research question and the interview guide's topics are good thematic
@@ -31,13 +32,13 @@ BANK_LANGUAGES = ("en", "fa")
 @dataclass(frozen=True)
 class RelevanceConfig:
     enabled: bool = True  # false: every sentence is thematic (the pipeline before this stage)
-    k: int = 7  # neighbours that vote
+    k: int = 5  # nearest examples of each class that vote
     extra_thematic: tuple[str, ...] = ()  # e.g. the research question, the guide's topics
     extra_nonthematic: tuple[str, ...] = ()  # e.g. a study's recurring small talk
     bridge_gaps: bool = True  # one non-thematic sentence between thematic ones stays
 
     def __post_init__(self) -> None:
-        check(self.k >= 1 and self.k % 2 == 1, "relevance.k", "must be an odd number ≥ 1")
+        check(self.k >= 1, "relevance.k", "must be at least 1")
 
 
 @dataclass(frozen=True)
@@ -77,16 +78,23 @@ def bank(cfg: RelevanceConfig) -> Bank:
 
 
 def vote(x: np.ndarray, bank_x: np.ndarray, kinds: tuple[str, ...], k: int) -> tuple[np.ndarray, list[str]]:
-    """(share of thematic neighbours, kind of the nearest non-thematic example) per row of ``x``."""
+    """(thematic margin, kind of the nearest non-thematic example) per row of ``x``.
+
+    The margin is the mean similarity to the ``k`` nearest thematic examples minus the mean
+    similarity to the ``k`` nearest non-thematic ones: each class votes with as many examples,
+    however many the bank holds of each. A positive margin means thematic."""
     if len(x) == 0:
         return np.zeros(0), []
     thematic = np.array([kind == THEMATIC for kind in kinds])
     sims = x @ bank_x.T
-    k = min(k, len(kinds))
-    nearest = np.argsort(-sims, axis=1, kind="stable")[:, :k]
-    share = thematic[nearest].mean(axis=1)
+
+    def top(mask: np.ndarray) -> np.ndarray:
+        part = sims[:, mask]
+        n = min(k, part.shape[1])
+        return np.sort(part, axis=1)[:, -n:].mean(axis=1) if n else np.full(len(x), -np.inf)
+
     other = np.where(thematic[None, :], -np.inf, sims).argmax(axis=1)
-    return share, [kinds[i] for i in other]
+    return top(thematic) - top(~thematic), [kinds[i] for i in other]
 
 
 def _bridge(flags: list[bool]) -> list[bool]:
@@ -99,11 +107,11 @@ def relevance(turns: tuple[ProcessedTurn, ...], x: np.ndarray, bank_x: np.ndarra
     (turn by turn, in order); ``bank_x`` one per example of ``kinds``."""
     if not cfg.enabled:
         return turns
-    share, other = vote(x, bank_x, kinds, cfg.k)
+    margin, other = vote(x, bank_x, kinds, cfg.k)
     out, i = [], 0
     for pt in turns:
         n = len(pt.sentences)
-        flags = [bool(s > 0.5) for s in share[i:i + n]]
+        flags = [bool(m > 0) for m in margin[i:i + n]]
         if cfg.bridge_gaps:
             flags = _bridge(flags)
         sentences = tuple(replace(s, thematic=f, kind="" if f else other[i + j])
