@@ -56,8 +56,9 @@ def bertopic_spans(corpus: Corpus, cfg: Config, cache, seed: int) -> list[AutoSp
     umap_model = UMAP(n_neighbors=15, n_components=5, min_dist=0.0, metric="cosine", random_state=seed)
     model = BERTopic(umap_model=umap_model, min_topic_size=5)
     topics, _ = model.fit_transform(docs, embeddings=vectors)
-    return [AutoSpan(f"{f}#{i}", f, s.start, s.end, f"B{t:02d}" if t >= 0 else "", f"B{t:02d}" if t >= 0 else "")
-            for i, ((f, s), t) in enumerate(zip(sentences, topics))]
+    names = [f"B{t:02d}" if t >= 0 else "" for t in topics]
+    return [AutoSpan(f"{f}#{i}", f, s.start, s.end, name, name)
+            for i, ((f, s), name) in enumerate(zip(sentences, names))]
 
 
 def score_set(folder: Path, cfg: Config, seeds: list[int], systems: list[str], cache) -> dict:

@@ -85,7 +85,8 @@ def _compare(args: argparse.Namespace) -> int:
               file=sys.stderr)
         for level, by_auto in result["scores"].items():
             s = by_auto[cfg.auto_level]
-            print(f"mazmun: human {level} vs automatic {cfg.auto_level}: NMI {s['nmi']:.2f}  ARI {s['ari']:.2f}  "
+            print(f"mazmun: human {level} vs automatic {cfg.auto_level}: "
+                  f"NMI {s['nmi']:.2f}  ARI {s['ari']:.2f}  "
                   f"coverage {s['coverage']:.2f}  filler rejection {s['filler_rejection']:.2f}  "
                   f"recall {s['recall']:.2f}  kappa {s['kappa']:.2f}", file=sys.stderr)
     print(args.run / "comparison.md")

@@ -15,7 +15,7 @@ import numpy as np
 
 from .coding import LEVELS, CodedQuote, Located, locate_all
 from .config import check
-from .scoring import NONE, f1_table, mapping, overlap, score
+from .scoring import NONE, apply, f1_table, mapping, overlap, score
 from .types import PARTICIPANT, Document
 
 AUTO_LEVELS = ("code", "theme")
@@ -144,8 +144,7 @@ def _details(chars: Chars, located: list[Located], spans: list[AutoSpan], texts:
     names, auto_names = chars.gold_names[cfg.level], chars.auto_names[cfg.auto_level]
     table = overlap(gold, auto, len(names), len(auto_names))
     to_gold = mapping(table, include_none=False)
-    mapped = np.where(auto >= 0, to_gold[np.maximum(auto, 0)], NONE)
-    f1 = f1_table(gold, mapped, len(names))
+    f1 = f1_table(gold, apply(to_gold, auto), len(names))
     out = []
     for g, name in enumerate(names):
         size = table[g].sum()

@@ -103,9 +103,11 @@ def compare_run(run: Path, coding: Path, transcripts: Path | None, cfg: CompareC
     result = compare(documents, spans, quotes, cfg)
     result = {"run": str(run), "coding": str(coding), "transcripts": str(folder), **result}
     title = f"{run.name}: human {cfg.level} × automatic {cfg.auto_level} (share of characters)"
+    matrix = dict(result["matrix"])
+    matrix["columns"] = [f"{c} {names.get(c, '')}".strip()[:30] for c in matrix["columns"]]
     _write_into(run, {
         "comparison.json": (json.dumps(result, ensure_ascii=False, indent=2) + "\n").encode("utf-8"),
         "comparison.md": render_markdown(result, run.name, coding.name, names).encode("utf-8"),
-        "comparison.png": render_heatmap(result["matrix"], title),
+        "comparison.png": render_heatmap(matrix, title),
     })
     return result

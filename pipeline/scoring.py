@@ -57,6 +57,12 @@ def mapping(table: np.ndarray, include_none: bool) -> np.ndarray:
     return np.where(counts.sum(axis=0) > 0, best, NONE)
 
 
+def apply(to_gold: np.ndarray, auto: np.ndarray) -> np.ndarray:
+    """Automatic labels replaced by the gold label each maps to (none stays none)."""
+    lookup = np.append(to_gold, NONE)
+    return lookup[np.where(auto >= 0, auto, len(to_gold))]
+
+
 def f1_table(gold: np.ndarray, mapped: np.ndarray, n_gold: int) -> np.ndarray:
     """(precision, recall, F1) of each gold label against the characters mapped to it."""
     out = np.zeros((n_gold, 3))
@@ -96,12 +102,9 @@ def score(gold: np.ndarray, auto: np.ndarray, n_gold: int, n_auto: int,
     coverage = float((a >= 0).mean()) if coded.any() else 0.0
     rejection = float((auto[~coded] < 0).mean()) if (~coded).any() else 1.0
     table = overlap(gold, auto, n_gold, n_auto)
-    to_gold = mapping(table, include_none=False)
-    mapped = np.where(auto >= 0, to_gold[np.maximum(auto, 0)], NONE)
-    f1 = f1_table(gold, mapped, n_gold)
+    f1 = f1_table(gold, apply(mapping(table, include_none=False), auto), n_gold)
     present = [i for i in range(n_gold) if (gold == i).any()]
     recalled = tuple(i for i in present if f1[i, 2] >= threshold)
     recall = len(recalled) / len(present) if present else 0.0
-    to_gold_none = mapping(table, include_none=True)
-    mapped_none = np.where(auto >= 0, to_gold_none[np.maximum(auto, 0)], NONE)
-    return Scores(nmi, ari, coverage, rejection, recall, kappa(gold, mapped_none), recalled)
+    agreement = kappa(gold, apply(mapping(table, include_none=True), auto))
+    return Scores(nmi, ari, coverage, rejection, recall, agreement, recalled)

@@ -73,3 +73,12 @@ def test_tiny_corpus_is_all_unassigned_not_forced():
 @pytest.mark.parametrize("n,size", [(45, 3), (150, 6), (10_000, 50)])
 def test_cluster_size_scales_with_the_corpus(n, size):
     assert auto_min_cluster_size(n) == size
+
+
+def test_outliers_join_the_nearest_code():
+    from pipeline.cluster import attach_outliers
+
+    x = np.array([[1.0, 0.0], [0.9, 0.1], [0.0, 1.0], [0.1, 0.9], [0.8, 0.3], [0.2, 0.7]])
+    labels = np.array([0, 0, 1, 1, -1, -1])
+    assert attach_outliers(x, labels).tolist() == [0, 0, 1, 1, 0, 1]
+    assert attach_outliers(x, np.full(6, -1)).tolist() == [-1] * 6

@@ -61,3 +61,27 @@ def test_sentence_transformers_packaged_model(lang):
 def test_missing_model_is_a_user_error(tmp_path):
     with pytest.raises(MazmunError, match="E301"):
         load_embedder(str(tmp_path / "no-such-model"))
+
+
+def test_question_context_is_added_and_renormalized():
+    from pipeline.embed import with_question
+
+    x = np.array([[1.0, 0.0], [1.0, 0.0]])
+    q = np.array([[0.0, 1.0], [0.0, 1.0]])
+    mixed = with_question(x, q, [True, False], 1.0)
+    assert np.allclose(mixed[0], [2 ** -0.5, 2 ** -0.5]) and np.allclose(mixed[1], [1.0, 0.0])
+
+
+def test_preceding_questions_follow_the_interview(lang):
+    from pipeline.ingest import IngestConfig, ingest
+    from pipeline.preprocess import PreprocessConfig, preprocess
+    from pipeline.segment import SegmentConfig, preceding_questions, segment
+    from pipeline.types import SourceFile
+    from tests.conftest import TEXTS
+
+    corpus = ingest([SourceFile("t.txt", TEXTS[lang].encode())], IngestConfig())
+    turns = preprocess(corpus, PreprocessConfig())
+    seg = segment(turns, {"t.txt": corpus.documents[0].text}, SegmentConfig())
+    asked = preceding_questions(corpus, seg.segments)
+    assert asked[0] in ("How are your nights?", "شب‌ها چطور است؟")
+    assert asked[1] in ("And the doctors?", "و دکترها؟")

