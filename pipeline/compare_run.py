@@ -32,8 +32,9 @@ def _read_json(path: Path) -> dict[str, Any]:
 
 def read_run(run: Path) -> tuple[dict[str, Any], Config, list[AutoSpan], dict[str, str]]:
     """(manifest, the run's config, its segments, labels of its codes and themes)."""
-    if not (run / "manifest.json").is_file() or not (run / "segments.csv").is_file():
-        raise MazmunError(E_RUN, f"{run} is not a mazmun run folder (no manifest.json or segments.csv)",
+    if not all((run / name).is_file() for name in ("manifest.json", "segments.csv", "config.yaml")):
+        raise MazmunError(E_RUN, f"{run} is not a mazmun run folder (no manifest.json, segments.csv "
+                          "or config.yaml)",
                           "pass the folder printed by 'make analyze', e.g. runs/sample-…")
     import yaml
 
