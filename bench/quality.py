@@ -28,6 +28,7 @@ os.environ.setdefault("NUMBA_CACHE_DIR", str(ROOT / ".cache" / "numba"))
 from pipeline.coding import parse_coding  # noqa: E402
 from pipeline.compare import AutoSpan, compare  # noqa: E402
 from pipeline.embed import EmbeddingCache, embed_texts, load_embedder  # noqa: E402
+from pipeline.ingest import ingest  # noqa: E402
 from pipeline.preprocess import preprocess  # noqa: E402
 from pipeline.runner import Clock, read_sources, run_stages  # noqa: E402
 from pipeline.settings import Config, load_config  # noqa: E402
@@ -37,25 +38,30 @@ METRICS = ("nmi", "ari", "coverage", "filler_rejection", "recall")
 TARGETS = {"nmi": 0.35, "filler_rejection": 0.80, "coverage": 0.80, "recall": 0.67}
 
 
-def mazmun_spans(sources, cfg: Config, cache) -> tuple[Corpus, list[AutoSpan]]:
-    corpus, seg, book, _ = run_stages(sources, cfg, cache, Clock(), log=False)
-    spans = [AutoSpan(s.segment_id, s.file, s.start, s.end, a.code_id, a.theme_id)
-             for s, a in zip(seg.segments, book.assignments)]
-    return corpus, spans
+def mazmun_spans(sources, cfg: Config, cache) -> list[AutoSpan]:
+    _, seg, book, _ = run_stages(sources, cfg, cache, Clock(), log=False)
+    return [AutoSpan(s.segment_id, s.file, s.start, s.end, a.code_id, a.theme_id)
+            for s, a in zip(seg.segments, book.assignments)]
 
 
-def bertopic_spans(corpus: Corpus, cfg: Config, cache, seed: int) -> list[AutoSpan]:
-    """Participant sentences → BERTopic topics (-1 = unassigned)."""
-    from bertopic import BERTopic
-    from umap import UMAP
-
+def bertopic_inputs(corpus: Corpus, cfg: Config, cache) -> tuple[list, list[str], np.ndarray]:
+    """Participant sentences as a user would feed BERTopic: (file, sentence) pairs, raw texts,
+    embeddings. The same for every seed."""
     sentences = [(t.file, s) for t in preprocess(corpus, cfg.preprocess) for s in t.sentences]
     texts = {d.name: d.text for d in corpus.documents}
     docs = [texts[f][s.start:s.end] for f, s in sentences]
     vectors, _ = embed_texts(docs, load_embedder(cfg.embed.model), cfg.embed, cache)
+    return sentences, docs, vectors
+
+
+def bertopic_spans(inputs: tuple[list, list[str], np.ndarray], seed: int) -> list[AutoSpan]:
+    """BERTopic's topics for the sentences (-1 = unassigned)."""
+    from bertopic import BERTopic
+    from umap import UMAP
+
+    sentences, docs, vectors = inputs
     umap_model = UMAP(n_neighbors=15, n_components=5, min_dist=0.0, metric="cosine", random_state=seed)
-    model = BERTopic(umap_model=umap_model, min_topic_size=5)
-    topics, _ = model.fit_transform(docs, embeddings=vectors)
+    topics, _ = BERTopic(umap_model=umap_model, min_topic_size=5).fit_transform(docs, embeddings=vectors)
     names = [f"B{t:02d}" if t >= 0 else "" for t in topics]
     return [AutoSpan(f"{f}#{i}", f, s.start, s.end, name, name)
             for i, ((f, s), name) in enumerate(zip(sentences, names))]
@@ -63,24 +69,20 @@ def bertopic_spans(corpus: Corpus, cfg: Config, cache, seed: int) -> list[AutoSp
 
 def score_set(folder: Path, cfg: Config, seeds: list[int], systems: list[str], cache) -> dict:
     sources = read_sources(folder / "transcripts", cfg.ingest.extensions)
+    documents = list(ingest(sources, cfg.ingest).documents)
     quotes = parse_coding((folder / "coding.csv").read_text(encoding="utf-8"), "coding.csv")
+    inputs = bertopic_inputs(Corpus(tuple(documents)), cfg, cache) if "bertopic" in systems else None
+    runners = {"mazmun": lambda seed: mazmun_spans(sources, replace(cfg, seed=seed), cache),
+               "bertopic": lambda seed: bertopic_spans(inputs, seed)}
     out: dict[str, list] = {s: [] for s in systems}
     for seed in seeds:
-        run_cfg = replace(cfg, seed=seed)
-        started = time.perf_counter()
-        corpus, spans = mazmun_spans(sources, run_cfg, cache)
-        result = compare(list(corpus.documents), spans, quotes, cfg.compare)
-        if "mazmun" in systems:
-            out["mazmun"].append({"seed": seed, "seconds": round(time.perf_counter() - started, 1),
-                                  "codes": len({s.code for s in spans if s.code}),
-                                  "scores": result["scores"]})
-        if "bertopic" in systems:
+        for system in systems:
             started = time.perf_counter()
-            spans = bertopic_spans(corpus, run_cfg, cache, seed)
-            result = compare(list(corpus.documents), spans, quotes, cfg.compare)
-            out["bertopic"].append({"seed": seed, "seconds": round(time.perf_counter() - started, 1),
-                                    "codes": len({s.code for s in spans if s.code}),
-                                    "scores": result["scores"]})
+            spans = runners[system](seed)
+            result = compare(documents, spans, quotes, cfg.compare)
+            out[system].append({"seed": seed, "seconds": round(time.perf_counter() - started, 1),
+                                "codes": len({s.code for s in spans if s.code}),
+                                "scores": result["scores"]})
     return out
 
 

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from .config import check
+from .embed import unit_rows
+from .hierarchy import centroids
 
 
 @dataclass(frozen=True)
@@ -48,11 +50,6 @@ class ClusterConfig:
         check(self.min_samples >= 0, "cluster.min_samples", "must be ≥ 0")
         check(self.selection in ("leaf", "eom"), "cluster.selection", "must be leaf or eom")
         check(self.selection_epsilon >= 0, "cluster.selection_epsilon", "must be ≥ 0")
-
-
-def unit_rows(x: np.ndarray) -> np.ndarray:
-    norms = np.linalg.norm(x, axis=1, keepdims=True)
-    return x / np.where(norms == 0, 1, norms)
 
 
 def center_languages(x: np.ndarray, langs: list[str], shrinkage: float) -> np.ndarray:
@@ -112,6 +109,5 @@ def attach_outliers(x: np.ndarray, labels: np.ndarray) -> np.ndarray:
     n_codes = int(labels.max()) + 1 if len(labels) else 0
     if n_codes == 0 or len(outliers) == 0:
         return out
-    cents = unit_rows(np.vstack([x[labels == c].mean(axis=0) for c in range(n_codes)]))
-    out[outliers] = (x[outliers] @ cents.T).argmax(axis=1)
+    out[outliers] = (x[outliers] @ centroids(x, labels, n_codes).T).argmax(axis=1)
     return out

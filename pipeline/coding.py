@@ -12,16 +12,12 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from dataclasses import dataclass
 
 from .errors import E_CODING, MazmunError
+from .farsi import fold
 
 LEVELS = ("theme", "subtheme", "code")
-_DIACRITICS = re.compile(r"[\u064b-\u065f\u0670\u0640\u200d\u200e\u200f\ufeff]")
-_FOLD = str.maketrans({"ي": "ی", "ك": "ک", "ى": "ی", "ۀ": "ه", "ة": "ه", "\u200c": " ",
-                       **{"٠١٢٣٤٥٦٧٨٩"[d]: str(d) for d in range(10)},
-                       **{"۰۱۲۳۴۵۶۷۸۹"[d]: str(d) for d in range(10)}})
 
 
 @dataclass(frozen=True)
@@ -88,23 +84,6 @@ def parse_coding(text: str, source: str) -> list[CodedQuote]:
                                {level: _label(row, level) for level in LEVELS},
                                _offset(row, "start", where), _offset(row, "end", where)))
     return rows
-
-
-def fold(text: str) -> tuple[str, list[int]]:
-    """``text`` folded for matching, and for each folded position the position in ``text``."""
-    out: list[str] = []
-    where: list[int] = []
-    for i, ch in enumerate(text):
-        if _DIACRITICS.match(ch):
-            continue
-        ch = ch.translate(_FOLD).casefold()
-        if ch.isspace():
-            if not out or out[-1] == " ":
-                continue
-            ch = " "
-        out.append(ch[0])
-        where.append(i)
-    return "".join(out), where
 
 
 def locate(text: str, quote: str, hint: int = 0) -> tuple[int, int, str] | None:

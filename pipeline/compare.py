@@ -48,15 +48,12 @@ class AutoSpan:
 
 
 @dataclass(frozen=True)
-class Chars:
-    """Participant characters of all documents, concatenated; ``base[file]`` maps offsets."""
+class Positions:
+    """Participant characters of all documents, concatenated into one array index."""
 
     index: dict[str, np.ndarray]  # file → positions (in the file) of its participant characters
-    base: dict[str, int]  # file → index of its first participant character in the arrays
-    gold: dict[str, np.ndarray]  # level → gold ids
-    auto: dict[str, np.ndarray]  # level → automatic ids
-    gold_names: dict[str, list[str]]
-    auto_names: dict[str, list[str]]
+    base: dict[str, int]  # file → array index of its first participant character
+    total: int
 
     def rows(self, file: str, start: int, end: int) -> np.ndarray:
         """Array rows of the participant characters of ``file[start:end]``."""
@@ -67,40 +64,52 @@ class Chars:
         return np.arange(lo, hi) + self.base[file]
 
 
-def _participant(doc: Document) -> np.ndarray:
-    mask = np.zeros(len(doc.text), dtype=bool)
-    for turn in doc.turns:
-        if turn.role == PARTICIPANT:
-            mask[turn.start:turn.end] = True
-    return np.flatnonzero(mask)
+@dataclass(frozen=True)
+class Chars:
+    """Gold and automatic label ids of every participant character, per level."""
+
+    at: Positions
+    gold: dict[str, np.ndarray]  # level → gold ids
+    auto: dict[str, np.ndarray]  # level → automatic ids
+    gold_names: dict[str, list[str]]
+    auto_names: dict[str, list[str]]
+
+    def rows(self, file: str, start: int, end: int) -> np.ndarray:
+        return self.at.rows(file, start, end)
 
 
-def _ids(names: list[str]) -> tuple[list[str], dict[str, int]]:
-    ordered = sorted({n for n in names if n})
-    return ordered, {n: i for i, n in enumerate(ordered)}
+def positions(documents: list[Document]) -> Positions:
+    index, base, total = {}, {}, 0
+    for doc in documents:
+        mask = np.zeros(len(doc.text), dtype=bool)
+        for turn in doc.turns:
+            if turn.role == PARTICIPANT:
+                mask[turn.start:turn.end] = True
+        index[doc.name], base[doc.name] = np.flatnonzero(mask), total
+        total += len(index[doc.name])
+    return Positions(index, base, total)
+
+
+def _paint(at: Positions, items: list[tuple[str, int, int, str]]) -> tuple[np.ndarray, list[str]]:
+    """Label ids per character from (file, start, end, label) spans; the longest span is painted
+    first, so a quote nested in another keeps its own label. Also the sorted label names."""
+    names = sorted({label for *_, label in items if label})
+    ids = {n: i for i, n in enumerate(names)}
+    arr = np.full(at.total, NONE)
+    for file, start, end, label in sorted(items, key=lambda item: item[1] - item[2]):
+        if label:
+            arr[at.rows(file, start, end)] = ids[label]
+    return arr, names
 
 
 def char_labels(documents: list[Document], located: list[Located], spans: list[AutoSpan]) -> Chars:
-    index = {d.name: _participant(d) for d in documents}
-    base, total = {}, 0
-    for d in documents:
-        base[d.name], total = total, total + len(index[d.name])
-    chars = Chars(index, base, {}, {}, {}, {})
-    for level in LEVELS:
-        names, ids = _ids([q.quote.labels[level] for q in located])
-        arr = np.full(total, NONE)
-        for q in sorted(located, key=lambda q: q.start - q.end):  # longest first, so nested wins
-            if q.quote.labels[level]:
-                arr[chars.rows(q.quote.file, q.start, q.end)] = ids[q.quote.labels[level]]
-        chars.gold[level], chars.gold_names[level] = arr, names
-    for level in AUTO_LEVELS:
-        names, ids = _ids([getattr(s, level) for s in spans])
-        arr = np.full(total, NONE)
-        for s in spans:
-            if getattr(s, level):
-                arr[chars.rows(s.file, s.start, s.end)] = ids[getattr(s, level)]
-        chars.auto[level], chars.auto_names[level] = arr, names
-    return chars
+    at = positions(documents)
+    gold = {level: _paint(at, [(q.quote.file, q.start, q.end, q.quote.labels[level]) for q in located])
+            for level in LEVELS}
+    auto = {level: _paint(at, [(s.file, s.start, s.end, getattr(s, level)) for s in spans])
+            for level in AUTO_LEVELS}
+    return Chars(at, {k: v[0] for k, v in gold.items()}, {k: v[0] for k, v in auto.items()},
+                 {k: v[1] for k, v in gold.items()}, {k: v[1] for k, v in auto.items()})
 
 
 def _majority(values: np.ndarray) -> int:
@@ -111,7 +120,7 @@ def _majority(values: np.ndarray) -> int:
 
 
 def _examples(g: int, chars: Chars, located: list[Located], spans: list[AutoSpan],
-              to_gold: np.ndarray, texts: dict[str, str], cfg: CompareConfig) -> dict[str, list]:
+              to_gold: np.ndarray, texts: dict[str, str], cfg: CompareConfig) -> dict[str, Any]:
     gold, auto = chars.gold[cfg.level], chars.auto[cfg.auto_level]
     names, auto_names = chars.gold_names[cfg.level], chars.auto_names[cfg.auto_level]
     agree, disagree = [], []
@@ -125,12 +134,12 @@ def _examples(g: int, chars: Chars, located: list[Located], spans: list[AutoSpan
                 "auto": auto_names[got] if got >= 0 else "",
                 "auto_maps_to": names[to_gold[got]] if got >= 0 and to_gold[got] >= 0 else ""}
         (agree if got >= 0 and to_gold[got] == g else disagree).append(item)
+    auto_id = {name: i for i, name in enumerate(auto_names)}
     extra = []
     for s in spans:
         label = getattr(s, cfg.auto_level)
         rows = chars.rows(s.file, s.start, s.end)
-        if label and len(rows) and to_gold[chars.auto_names[cfg.auto_level].index(label)] == g \
-                and (gold[rows] >= 0).mean() < 0.2:
+        if label and len(rows) and to_gold[auto_id[label]] == g and (gold[rows] >= 0).mean() < 0.2:
             extra.append({"segment_id": s.segment_id, "file": s.file, "start": s.start, "end": s.end,
                           "quote": texts[s.file][s.start:s.end], "auto": label})
     n = cfg.n_examples
@@ -138,11 +147,12 @@ def _examples(g: int, chars: Chars, located: list[Located], spans: list[AutoSpan
             "n_agree": len(agree), "n_disagree": len(disagree), "n_auto_only": len(extra)}
 
 
-def _details(chars: Chars, located: list[Located], spans: list[AutoSpan], texts: dict[str, str],
-             cfg: CompareConfig) -> list[dict[str, Any]]:
+def _details(chars: Chars, table: np.ndarray, located: list[Located], spans: list[AutoSpan],
+             texts: dict[str, str], cfg: CompareConfig) -> list[dict[str, Any]]:
+    """Per human label at ``cfg.level``: its mapped and best-matching automatic labels, and
+    examples. ``table`` is the overlap of the two levels compared in detail."""
     gold, auto = chars.gold[cfg.level], chars.auto[cfg.auto_level]
     names, auto_names = chars.gold_names[cfg.level], chars.auto_names[cfg.auto_level]
-    table = overlap(gold, auto, len(names), len(auto_names))
     to_gold = mapping(table, include_none=False)
     f1 = f1_table(gold, apply(to_gold, auto), len(names))
     out = []
@@ -189,7 +199,7 @@ def compare(documents: list[Document], spans: list[AutoSpan], quotes: list[Coded
         "characters": {"participant": int(len(gold)), "coded": int((gold >= 0).sum()),
                        "assigned": int((auto >= 0).sum())},
         "scores": scores,
-        "labels": _details(chars, located, spans, texts, cfg),
+        "labels": _details(chars, matrix, located, spans, texts, cfg),
         "matrix": {"rows": chars.gold_names[cfg.level] + ["(not coded)"],
                    "columns": chars.auto_names[cfg.auto_level] + ["(unassigned)"],
                    "characters": matrix.tolist()},

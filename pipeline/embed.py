@@ -41,6 +41,12 @@ class EmbedConfig:
         check(self.question_weight >= 0, "embed.question_weight", "must be ≥ 0")
 
 
+
+def unit_rows(x: np.ndarray) -> np.ndarray:
+    """Each row scaled to length 1 (zero rows stay zero)."""
+    norms = np.linalg.norm(x, axis=1, keepdims=True)
+    return x / np.where(norms == 0, 1, norms)
+
 class Embedder(Protocol):
     model_id: str
 
@@ -160,8 +166,7 @@ def embed_texts(texts: list[str], embedder: Embedder, cfg: EmbedConfig,
     if not texts:
         return np.zeros((0, 0), dtype=np.float32), 0
     matrix = np.vstack([known[k] for k in keys]).astype(np.float32)
-    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
-    return matrix / np.where(norms == 0, 1, norms), len(todo)
+    return unit_rows(matrix), len(todo)
 
 
 def embed(segments: tuple[Segment, ...], cfg: EmbedConfig, embedder: Embedder,
@@ -173,6 +178,4 @@ def embed(segments: tuple[Segment, ...], cfg: EmbedConfig, embedder: Embedder,
 def with_question(x: np.ndarray, questions: np.ndarray, asked: list[bool], weight: float) -> np.ndarray:
     """Read each unit in the context of the question it answers: unit vector + ``weight`` ×
     question vector (for units with a preceding interviewer turn), renormalized."""
-    mixed = x + weight * questions * np.asarray(asked, dtype=x.dtype)[:, None]
-    norms = np.linalg.norm(mixed, axis=1, keepdims=True)
-    return mixed / np.where(norms == 0, 1, norms)
+    return unit_rows(x + weight * questions * np.asarray(asked, dtype=x.dtype)[:, None])

@@ -20,9 +20,15 @@ SPOKEN_FILLERS = (
 # transcripts, not the end of a sentence.
 _SENTENCE_END = re.compile(r"(?:[!?؟]+|(?<![.…])\.(?![.…]))[\"»)\]]*\s+|\n+")
 _PUNCT = re.compile(r"^[\W\d_۰-۹٠-٩]+$")
-_FOLD = str.maketrans({"ي": "ی", "ك": "ک", "ى": "ی", "ۀ": "ه", "ة": "ه",
+# Arabic letter forms a Farsi text may be typed with (Arabic keyboard layout) → Persian ones.
+LETTER_VARIANTS = {"ي": "ی", "ك": "ک", "ى": "ی", "ۀ": "ه", "ة": "ه"}
+_FOLD = str.maketrans({**LETTER_VARIANTS,  # as hazm normalizes: Persian digits
                        **{str(d): "۰۱۲۳۴۵۶۷۸۹"[d] for d in range(10)},
                        **{"٠١٢٣٤٥٦٧٨٩"[d]: "۰۱۲۳۴۵۶۷۸۹"[d] for d in range(10)}})
+_MATCH_FOLD = str.maketrans({**LETTER_VARIANTS, "\u200c": " ",  # for matching: ASCII digits
+                             **{"٠١٢٣٤٥٦٧٨٩"[d]: str(d) for d in range(10)},
+                             **{"۰۱۲۳۴۵۶۷۸۹"[d]: str(d) for d in range(10)}})
+_IGNORABLE = re.compile(r"[\u064b-\u065f\u0670\u0640\u200d\u200e\u200f\ufeff]")  # diacritics, tatweel, marks
 
 
 @lru_cache(maxsize=1)
@@ -55,6 +61,25 @@ def normalize(raw: str) -> tuple[str, list[int]]:
     mapping[len(norm)] = len(raw)
     return norm, mapping
 
+
+
+def fold(text: str) -> tuple[str, list[int]]:
+    """``text`` folded so that copies typed differently compare equal — Arabic vs Persian letter
+    forms, half-spaces vs spaces, diacritics and tatweel, digits, runs of whitespace, case — and,
+    for each folded position, the position in ``text``."""
+    out: list[str] = []
+    where: list[int] = []
+    for i, ch in enumerate(text):
+        if _IGNORABLE.match(ch):
+            continue
+        ch = ch.translate(_MATCH_FOLD).casefold()
+        if ch.isspace():
+            if not out or out[-1] == " ":
+                continue
+            ch = " "
+        out.append(ch[0])
+        where.append(i)
+    return "".join(out), where
 
 def sentence_breaks(norm: str) -> list[int]:
     """Positions in ``norm`` where a new sentence starts (after the first)."""

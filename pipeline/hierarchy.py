@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .config import check
+from .embed import unit_rows
 
 
 @dataclass(frozen=True)
@@ -24,9 +25,7 @@ class HierarchyConfig:
 
 
 def centroids(x: np.ndarray, labels: np.ndarray, n_codes: int) -> np.ndarray:
-    out = np.vstack([x[labels == c].mean(axis=0) for c in range(n_codes)])
-    norms = np.linalg.norm(out, axis=1, keepdims=True)
-    return out / np.where(norms == 0, 1, norms)
+    return unit_rows(np.vstack([x[labels == c].mean(axis=0) for c in range(n_codes)]))
 
 
 def group_codes(code_vectors: np.ndarray, cfg: HierarchyConfig) -> np.ndarray:

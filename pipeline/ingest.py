@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from .config import check
 from .encoding import DecodeError, is_binary_text
+from .farsi import fold
 from .formats import FormatError, extract
 from .types import INTERVIEWER, PARTICIPANT, Corpus, Document, Skipped, SourceFile, Turn
 
@@ -45,12 +46,11 @@ class IngestConfig:
 
 _TAG = re.compile(r"[ \t\u200e\u200f\ufeff]*(?P<label>[^\s:：][^:：\n]{0,39}?)[ \t]*[:：][ \t]*")
 _NOT_LABEL = re.compile(r"[.!?؟،,;\"«»()\[\]]|^\d+$|^\d")
-_FOLD = str.maketrans({"ي": "ی", "ك": "ک", "\u200c": " ", "ى": "ی"})
 
 
 def fold_label(label: str) -> str:
     """Compare speaker labels without case, Arabic/Persian letter forms or half-space typing."""
-    return re.sub(r"\s+", " ", label.translate(_FOLD)).strip().casefold()
+    return fold(label)[0].strip()
 
 
 def role_of(label: str, patterns: tuple[str, ...]) -> str:
