@@ -20,7 +20,7 @@ export TRANSFORMERS_OFFLINE := 1
 export NUMBA_CACHE_DIR := $(CURDIR)/.cache/numba
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help venv analyze compare test lint bench-speed bench-quality clean
+.PHONY: help venv analyze compare test lint bench-speed bench-quality bench-parity clean
 
 help:
 	@echo "make analyze [IN=folder] [CONFIG=configs/x.yaml] [OUT=runs/name] [SET='cluster.min_cluster_size=5']"
@@ -29,6 +29,7 @@ help:
 	@echo "make lint          ruff"
 	@echo "make bench-speed   seconds per stage and peak memory; BERTopic side by side"
 	@echo "make bench-quality agreement with human coding on ../shared/benchmark, mazmun vs BERTopic"
+	@echo "make bench-parity  Farsi vs English, mixed corpora vs language, messy vs clean Farsi files"
 
 venv: $(STAMP)
 
@@ -60,6 +61,9 @@ bench-speed: $(STAMP)
 
 bench-quality: $(STAMP)
 	$(PY) bench/quality.py --benchmark $(BENCH) --seeds $(SEEDS)
+
+bench-parity: $(STAMP)
+	$(PY) bench/parity.py --benchmark $(BENCH) --seeds $(SEEDS)
 
 clean:
 	rm -rf runs .cache .pytest_cache .ruff_cache

@@ -121,9 +121,10 @@ def targets(results: dict) -> list[str]:
     return misses
 
 
-def update_readme(text: str) -> None:
+def update_readme(text: str, marker: str = "quality") -> None:
+    """Replace the text between ``<!-- MARKER:start -->`` and ``<!-- MARKER:end -->``."""
     readme = ROOT / "bench" / "README.md"
-    start, end = "<!-- quality:start -->", "<!-- quality:end -->"
+    start, end = f"<!-- {marker}:start -->", f"<!-- {marker}:end -->"
     current = readme.read_text(encoding="utf-8")
     if start in current and end in current:
         head, rest = current.split(start, 1)

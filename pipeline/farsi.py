@@ -28,6 +28,14 @@ _FOLD = str.maketrans({**LETTER_VARIANTS,  # as hazm normalizes: Persian digits
 _MATCH_FOLD = str.maketrans({**LETTER_VARIANTS, "\u200c": " ",  # for matching: ASCII digits
                              **{"٠١٢٣٤٥٦٧٨٩"[d]: str(d) for d in range(10)},
                              **{"۰۱۲۳۴۵۶۷۸۹"[d]: str(d) for d in range(10)}})
+# Half-spaces people leave out or type as spaces, in forms where no other reading exists (hazm
+# leaves these): آنها → آن‌ها, این قدر → این‌قدر, هیچوقت → هیچ‌وقت, شرکت کننده → شرکت‌کننده.
+_HALF_SPACES = (
+    (re.compile(r"(?<![\w\u200c])(آن|این)(ها(?:یی|یشان|یمان|یتان|ی)?)(?![\w\u200c])"), "\\1\u200c\\2"),
+    (re.compile(r"(?<![\w\u200c])(آن|این) ?(قدر|طور)(?![\w\u200c])"), "\\1\u200c\\2"),
+    (re.compile(r"(?<![\w\u200c])هیچ ?(وقت|کس|کدام|چیز|جا|گاه)(?![\w\u200c])"), "هیچ\u200c\\1"),
+    (re.compile(r"(?<=\w) (کننده|کنندگان)"), "\u200c\\1"),
+)
 _IGNORABLE = re.compile(r"[\u064b-\u065f\u0670\u0640\u200d\u200e\u200f\ufeff]")  # diacritics, tatweel, marks
 
 
@@ -45,8 +53,9 @@ def _hazm():
 def normalize(raw: str) -> tuple[str, list[int]]:
     """hazm-normalize ``raw``; return the text and, for each position of it (and its end),
     the matching position in ``raw``."""
-    normalizer = _hazm()[0]
-    norm = normalizer.normalize(raw)
+    norm = _hazm()[0].normalize(raw)
+    for pattern, repl in _HALF_SPACES:
+        norm = pattern.sub(repl, norm)
     folded = raw.translate(_FOLD)
     mapping = [0] * (len(norm) + 1)
     matcher = difflib.SequenceMatcher(None, folded, norm, autojunk=False)

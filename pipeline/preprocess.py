@@ -33,6 +33,14 @@ def language(text: str, cfg: PreprocessConfig) -> str:
     return FA if arabic and arabic >= cfg.farsi_share * (arabic + latin) else EN
 
 
+def normalized(text: str, cfg: PreprocessConfig) -> str:
+    """``text`` as sentences' ``norm`` reads it: hazm-normalized when Farsi (so a question typed
+    on an Arabic keyboard embeds like a clean one), whitespace collapsed otherwise."""
+    if language(text, cfg) == FA:
+        return farsi.normalize(text)[0].strip()
+    return _SPACE.sub(" ", text).strip()
+
+
 def _tiles(text: str, start: int, end: int, breaks: list[int]) -> list[tuple[int, int]]:
     """Cut [start, end) at ``breaks`` and trim whitespace; empty pieces vanish."""
     cuts = [start] + sorted(b for b in set(breaks) if start < b < end) + [end]

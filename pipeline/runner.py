@@ -35,7 +35,7 @@ from .errors import (
     MazmunError,
 )
 from .ingest import ingest
-from .preprocess import preprocess
+from .preprocess import normalized, preprocess
 from .relevance import bank, relevance
 from .segment import preceding_questions, segment
 from .settings import Config
@@ -133,7 +133,9 @@ def run_stages(sources: list[SourceFile], cfg: Config, cache: EmbeddingCache | N
     with clock.stage("embed", log) as rec:
         vectors, fresh = embed(seg.segments, cfg.embed, embedder, cache)
         if cfg.embed.question_weight > 0 and len(vectors):
-            asked = preceding_questions(corpus, seg.segments)
+            raw = preceding_questions(corpus, seg.segments)
+            norms = {q: normalized(q, cfg.preprocess) for q in set(raw)}
+            asked = [norms[q] for q in raw]
             qx, _ = embed_texts([q or "-" for q in asked], embedder, cfg.embed, cache)
             vectors = with_question(vectors, qx, [bool(q) for q in asked], cfg.embed.question_weight)
         rec.update(model=embedder.model_id, embedded=fresh, from_cache=len(seg.segments) - fresh)

@@ -11,8 +11,8 @@ from tests.conftest import TEXTS
 CFG = PreprocessConfig()
 
 
-def _turns(text, name="t.txt"):
-    corpus = ingest([SourceFile(name, text.encode("utf-8"))], IngestConfig())
+def _turns(text, name="t.txt", encoding="utf-8"):
+    corpus = ingest([SourceFile(name, text.encode(encoding))], IngestConfig())
     return corpus.documents[0], preprocess(corpus, CFG)
 
 
@@ -57,7 +57,42 @@ def test_messy_and_clean_farsi_give_the_same_tokens_and_raw_offsets():
     assert messy_doc.text[messy[0].sentences[0].start:messy[0].sentences[0].end].startswith("مي خواهم")
 
 
-@pytest.mark.parametrize("raw", ["كتاب‌ها را ديدم", "کتاب\u200cها را دیدم", "کِتاب‌ها را دیـــدم", "٥ كتاب"])
+TIDY = ("مصاحبه‌گر: بفرمایید.\n\n"
+        "P5: هیچ‌وقت فکر نمی‌کردم آن‌ها و شرکت‌کننده‌های دیگر این‌قدر کمک کنند. ۳ جلسه رفتم.\n")
+MESS = {  # each way real files differ from TIDY, one at a time
+    "arabic letters": TIDY.replace("ی", "ي").replace("ک", "ك"),
+    "half-spaces as spaces": TIDY.replace("\u200c", " "),
+    "half-spaces left out": TIDY.replace("هیچ‌وقت", "هیچوقت").replace("آن‌ها", "آنها"),
+    "diacritics": TIDY.replace("فکر", "فِکر").replace("کمک", "کُمَک"),
+    "tatweel": TIDY.replace("جلسه", "جلـــسه"),
+    "arabic-indic digits": TIDY.replace("۳", "٣"),
+    "ascii digits": TIDY.replace("۳", "3"),
+}
+
+
+@pytest.mark.parametrize("kind", [*MESS, "all together"])
+def test_each_kind_of_messy_farsi_reads_like_clean(kind):
+    messy = MESS.get(kind) or (MESS["arabic letters"].replace("\u200c", " ").replace("۳", "٣")
+                                .replace("فكر", "فِكر").replace("جلسه", "جلـسه"))
+    doc, turns = _turns(messy)
+    _, clean = _turns(TIDY)
+    assert [s.norm for s in turns[0].sentences] == [s.norm for s in clean[0].sentences]
+    assert [s.tokens for s in turns[0].sentences] == [s.tokens for s in clean[0].sentences]
+    first = turns[0].sentences[0]
+    start = messy.index("P5: ") + 4
+    assert doc.text[first.start:first.end] == messy[start:messy.index(".", start) + 1]  # raw offsets
+
+
+def test_windows_1256_file_reads_like_utf8():
+    text = TIDY.replace("ی", "ي").replace("۳", "3")  # Windows-1256 has Arabic ي, no Persian ی or ۳
+    doc, turns = _turns(text, encoding="cp1256")
+    _, clean = _turns(TIDY)
+    assert doc.encoding == "cp1256"
+    assert [s.norm for s in turns[0].sentences] == [s.norm for s in clean[0].sentences]
+
+
+@pytest.mark.parametrize("raw", ["كتاب‌ها را ديدم", "کتاب\u200cها را دیدم", "کِتاب‌ها را دیـــدم", "٥ كتاب",
+                                 "آنها هیچوقت شرکت کننده"])
 def test_normalize_map_is_monotone_and_complete(raw):
     norm, mapping = normalize(raw)
     assert len(mapping) == len(norm) + 1
@@ -70,3 +105,11 @@ def test_half_space_words_stay_whole_and_verbs_read_as_infinitives():
     assert all(" " not in t for t in tokens) and n_words == 6
     assert readable_lemma("می‌روم") == "رفتن"
     assert readable_lemma("بیمارها") == "بیمار"
+
+
+def test_normalized_reads_messy_farsi_like_clean():
+    from pipeline.preprocess import normalized
+
+    clean, messy = "می‌خواهید برگردیم به سؤال ۲؟", "مي خواهيد برگرديم به سؤال ٢؟"
+    assert normalized(messy, CFG) == normalized(clean, CFG)
+    assert normalized("How are\n  your nights? ", CFG) == "How are your nights?"

@@ -1,0 +1,208 @@
+"""make bench-parity: Farsi as a first-class language, measured on every study of the benchmark.
+
+1. Farsi vs English on the same study: human theme × automatic code NMI and theme recall.
+2. Mixed corpus: ARI between automatic codes and language (by character of assigned talk: 0
+   means codes ignore language), and theme NMI against the better single-language run.
+3. Messy files: each Farsi file that is not clean (Arabic keyboard letters, space-typed half-
+   spaces, stray diacritics or tatweel, Arabic-Indic digits, Windows-1256) is analyzed again as
+   a clean version — its coded quotes typed as the study published them, the rest with Persian
+   letters and digits, saved as UTF-8 — with the rest of the corpus unchanged. Agreement is the
+   share of the quotes' characters that get the same code in both runs (codes of the clean run
+   mapped to the messy run's by their overlap on the unchanged files).
+Mean over seeds. Writes bench/results/parity.json and the table in bench/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import difflib
+import io
+import json
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+from quality import ROOT, mazmun_spans, summary, update_readme  # also puts the project on sys.path
+
+from pipeline.coding import parse_coding
+from pipeline.compare import AutoSpan, compare
+from pipeline.embed import EmbeddingCache
+from pipeline.farsi import LETTER_VARIANTS, fold
+from pipeline.ingest import ingest
+from pipeline.preprocess import language
+from pipeline.runner import read_sources
+from pipeline.settings import Config, load_config
+from pipeline.types import SourceFile
+
+WITHIN, LANGUAGE_ARI, MESSY_AGREEMENT = 0.05, 0.05, 0.95
+_CLEAN_REST = str.maketrans({**LETTER_VARIANTS, **{"٠١٢٣٤٥٦٧٨٩"[d]: "۰۱۲۳۴۵۶۷۸۹"[d] for d in range(10)}})
+
+
+def clean_version(text: str, quotes: list[tuple[str, str]]) -> str:
+    """``text`` with each (raw quote, clean quote) replaced and Persian letters/digits elsewhere."""
+    out, pos = [], 0
+    for start, raw, clean in sorted((text.find(r), r, c) for r, c in quotes if r in text):
+        if start >= pos:
+            out += [text[pos:start].translate(_CLEAN_REST), clean]
+            pos = start + len(raw)
+    return "".join(out) + text[pos:].translate(_CLEAN_REST)
+
+
+def char_codes(texts: dict[str, str], spans: list[AutoSpan]) -> dict[str, np.ndarray]:
+    labels = {f: np.full(len(t), "", dtype=object) for f, t in texts.items()}
+    for s in spans:
+        labels[s.file][s.start:s.end] = s.code
+    return labels
+
+
+def language_ari(texts: dict[str, str], spans: list[AutoSpan], cfg: Config) -> float:
+    """ARI between automatic code and language over the characters of assigned segments."""
+    from sklearn.metrics import adjusted_rand_score
+
+    codes, langs = [], []
+    for s in spans:
+        if s.code:
+            n = s.end - s.start
+            codes += [s.code] * n
+            langs += [language(texts[s.file][s.start:s.end], cfg.preprocess)] * n
+    return float(adjusted_rand_score(langs, codes)) if codes else 0.0
+
+
+def code_map(a: dict[str, np.ndarray], b: dict[str, np.ndarray], files: list[str]) -> dict[str, str]:
+    """Each code of run b → the code of run a it overlaps most on ``files`` (same text in both)."""
+    pairs: dict[str, dict[str, int]] = {}
+    for f in files:
+        for x, y in zip(a[f], b[f]):
+            pairs.setdefault(y, {}).setdefault(x, 0)
+            pairs[y][x] += 1
+    return {y: max(c, key=c.get) for y, c in pairs.items()}
+
+
+def quote_agreement(raw: str, clean: str, a: np.ndarray, b: np.ndarray, at: tuple[int, int],
+                    bt: tuple[int, int], to_a: dict[str, str]) -> tuple[int, int]:
+    """(agreeing, total) characters of one quote; messy and clean spelling aligned by folding."""
+    fa, wa = fold(raw)
+    fb, wb = fold(clean)
+    agree = 0
+    for block in difflib.SequenceMatcher(None, fa, fb, autojunk=False).get_matching_blocks():
+        for k in range(block.size):
+            x = a[at[0] + wa[block.a + k]]
+            y = b[bt[0] + wb[block.b + k]]
+            agree += x == to_a.get(y, y)
+    return agree, len(fb)
+
+
+def messy_agreement(folder: Path, gold: dict[tuple[str, str], str], cfg: Config, cache) -> dict[str, float]:
+    """Agreement per messy file, each swapped for its clean version alone (see the docstring)."""
+    sources = read_sources(folder / "transcripts", cfg.ingest.extensions)
+    docs = {d.name: d for d in ingest(sources, cfg.ingest).documents}
+    quotes = parse_coding((folder / "coding.csv").read_text(encoding="utf-8"), "coding.csv")
+    by_file: dict[str, list[tuple[str, str]]] = {}
+    for q in quotes:
+        tidy = gold.get((q.quote_id, q.labels["code"].split(" ", 1)[0]), q.quote)
+        by_file.setdefault(q.file, []).append((q.quote, tidy))
+    clean = {n: clean_version(d.text, by_file.get(n, [])) for n, d in docs.items()}
+    texts = {n: d.text for n, d in docs.items()}
+    a = char_codes(texts, mazmun_spans(sources, cfg, cache))
+    out = {}
+    for name in [s.name for s in sources if s.name in clean and clean[s.name].encode("utf-8") != s.data]:
+        swapped = [SourceFile(name, clean[name].encode("utf-8")) if s.name == name else s for s in sources]
+        b = char_codes({**texts, name: clean[name]}, mazmun_spans(swapped, cfg, cache))
+        to_a = code_map(a, b, [n for n in docs if n != name])
+        agree = total = 0
+        for raw, tidy in by_file.get(name, []):
+            i, j = texts[name].find(raw), clean[name].find(tidy)
+            n_agree, n = quote_agreement(raw, tidy, a[name], b[name], (i, i + len(raw)),
+                                         (j, j + len(tidy)), to_a)
+            agree, total = agree + n_agree, total + n
+        out[f"{name} ({docs[name].encoding})"] = round(agree / total, 3) if total else 1.0
+    return out
+
+
+def score(folder: Path, cfg: Config, cache) -> tuple[dict, float]:
+    """(human theme × automatic code scores, language ARI) of one run."""
+    sources = read_sources(folder / "transcripts", cfg.ingest.extensions)
+    documents = list(ingest(sources, cfg.ingest).documents)
+    quotes = parse_coding((folder / "coding.csv").read_text(encoding="utf-8"), "coding.csv")
+    spans = mazmun_spans(sources, cfg, cache)
+    result = compare(documents, spans, quotes, cfg.compare)
+    return {"scores": result["scores"]}, language_ari({d.name: d.text for d in documents}, spans, cfg)
+
+
+def gold_texts(study: Path) -> dict[tuple[str, str], str]:
+    """(quote id, code id) → the quote as the study published it in Farsi (clean typing)."""
+    rows = csv.DictReader(io.StringIO((study / "gold.csv").read_text(encoding="utf-8")))
+    return {(r["quote_id"], r["code_id"]): r["text_fa"] for r in rows if r.get("text_fa")}
+
+
+def study_parity(study: Path, cfg: Config, seeds: list[int], cache) -> dict:
+    runs: dict[str, list] = {}
+    ari: list[float] = []
+    messy: dict[str, list[float]] = {}
+    gold = gold_texts(study)
+    for seed in seeds:
+        seeded = replace(cfg, seed=seed)
+        for lang in ("en", "fa", "mixed"):
+            run, lang_ari = score(study / lang, seeded, cache)
+            runs.setdefault(lang, []).append(run)
+            if lang == "mixed":
+                ari.append(lang_ari)
+        for name, value in messy_agreement(study / "fa", gold, seeded, cache).items():
+            messy.setdefault(name, []).append(value)
+    means = {lang: summary(r) for lang, r in runs.items()}
+    return {**{m: {lang: s[m][0] for lang, s in means.items()} for m in ("nmi", "recall")},
+            "mixed_language_ari": round(float(np.mean(ari)), 3),
+            "messy_agreement": {k: round(float(np.mean(v)), 3) for k, v in messy.items()}}
+
+
+def rows(study: str, r: dict) -> tuple[list[str], list[str]]:
+    """Table lines and missed targets of one study."""
+    nmi, rec, ari = r["nmi"], r["recall"], r["mixed_language_ari"]
+    best = max(nmi["en"], nmi["fa"])
+    checks = [
+        ("theme NMI, fa vs en", f"{nmi['fa']:.2f} vs {nmi['en']:.2f}", abs(nmi["fa"] - nmi["en"]) <= WITHIN),
+        ("theme recall, fa vs en", f"{rec['fa']:.2f} vs {rec['en']:.2f}",
+         abs(rec["fa"] - rec["en"]) <= WITHIN),
+        ("mixed: ARI codes × language", f"{ari:.2f}", ari <= LANGUAGE_ARI),
+        ("mixed: theme NMI vs better single language", f"{nmi['mixed']:.2f} vs {best:.2f}",
+         nmi["mixed"] >= best - WITHIN),
+    ]
+    checks += [(f"messy file {name}: same codes as clean", f"{v:.2f}", v >= MESSY_AGREEMENT)
+               for name, v in r["messy_agreement"].items()]
+    lines = [f"| {study} | {what} | {value} | {'yes' if ok else '**no**'} |" for what, value, ok in checks]
+    return lines, [f"{study}: {what} ({value})" for what, value, ok in checks if not ok]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--benchmark", type=Path, default=ROOT.parent / "shared" / "benchmark")
+    parser.add_argument("--config", type=Path, default=ROOT / "configs" / "default.yaml")
+    parser.add_argument("--set", dest="overrides", action="append", default=[])
+    parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
+    parser.add_argument("--no-write", action="store_true", help="print only (for experiments)")
+    args = parser.parse_args()
+    if not args.benchmark.is_dir():
+        sys.exit(f"bench: benchmark folder {args.benchmark} not found; pass --benchmark")
+    cfg = load_config(args.config, args.overrides)
+    cache = EmbeddingCache(ROOT / cfg.embed.cache_dir) if cfg.embed.cache else None
+    results, lines, misses = {}, ["| study | check | value | target met |", "|---|---|---|---|"], []
+    for study in sorted(p.parent for p in args.benchmark.glob("*/gold.csv")):
+        print(f"bench: {study.name} …", file=sys.stderr, flush=True)
+        results[study.name] = study_parity(study, cfg, args.seeds, cache)
+        more_lines, more_misses = rows(study.name, results[study.name])
+        lines, misses = lines + more_lines, misses + more_misses
+    text = "\n".join(lines)
+    print(text)
+    print("\n".join(["", "targets missed:"] + misses) if misses else "\nall targets met")
+    if not args.no_write:
+        (ROOT / "bench" / "results").mkdir(exist_ok=True)
+        data = {"seeds": args.seeds, "config": str(args.config), "overrides": args.overrides,
+                "results": results, "targets_missed": misses}
+        (ROOT / "bench" / "results" / "parity.json").write_text(json.dumps(data, indent=1) + "\n")
+        update_readme(f"Seeds {' '.join(map(str, args.seeds))}; means over seeds.\n\n{text}", "parity")
+
+
+if __name__ == "__main__":
+    main()
