@@ -14,7 +14,6 @@ Mean over seeds. Writes bench/results/parity.json and the table in bench/README.
 
 from __future__ import annotations
 
-import argparse
 import csv
 import difflib
 import io
@@ -24,16 +23,22 @@ from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
-from quality import ROOT, mazmun_spans, summary, update_readme  # also puts the project on sys.path
+from quality import (  # also puts the project on sys.path
+    ROOT,
+    bench_parser,
+    bench_setup,
+    mazmun_spans,
+    summary,
+    update_readme,
+)
 
 from pipeline.coding import parse_coding
 from pipeline.compare import AutoSpan, compare
-from pipeline.embed import EmbeddingCache
 from pipeline.farsi import LETTER_VARIANTS, fold
 from pipeline.ingest import ingest
 from pipeline.preprocess import language
 from pipeline.runner import read_sources
-from pipeline.settings import Config, load_config
+from pipeline.settings import Config
 from pipeline.types import SourceFile
 
 WITHIN, LANGUAGE_ARI, MESSY_AGREEMENT = 0.05, 0.05, 0.95
@@ -176,17 +181,8 @@ def rows(study: str, r: dict) -> tuple[list[str], list[str]]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--benchmark", type=Path, default=ROOT.parent / "shared" / "benchmark")
-    parser.add_argument("--config", type=Path, default=ROOT / "configs" / "default.yaml")
-    parser.add_argument("--set", dest="overrides", action="append", default=[])
-    parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
-    parser.add_argument("--no-write", action="store_true", help="print only (for experiments)")
-    args = parser.parse_args()
-    if not args.benchmark.is_dir():
-        sys.exit(f"bench: benchmark folder {args.benchmark} not found; pass --benchmark")
-    cfg = load_config(args.config, args.overrides)
-    cache = EmbeddingCache(ROOT / cfg.embed.cache_dir) if cfg.embed.cache else None
+    args = bench_parser(__doc__).parse_args()
+    cfg, cache = bench_setup(args)
     results, lines, misses = {}, ["| study | check | value | target met |", "|---|---|---|---|"], []
     for study in sorted(p.parent for p in args.benchmark.glob("*/gold.csv")):
         print(f"bench: {study.name} …", file=sys.stderr, flush=True)

@@ -132,20 +132,31 @@ def update_readme(text: str, marker: str = "quality") -> None:
         readme.write_text(current, encoding="utf-8")
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
+def bench_parser(doc: str) -> argparse.ArgumentParser:
+    """The options every benchmark script takes."""
+    parser = argparse.ArgumentParser(description=doc)
     parser.add_argument("--benchmark", type=Path, default=ROOT.parent / "shared" / "benchmark")
     parser.add_argument("--config", type=Path, default=ROOT / "configs" / "default.yaml")
     parser.add_argument("--set", dest="overrides", action="append", default=[])
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
-    parser.add_argument("--only", nargs="*", default=[], help="sets like gp_iran/en")
-    parser.add_argument("--systems", default="mazmun,bertopic")
     parser.add_argument("--no-write", action="store_true", help="print only (for experiments)")
-    args = parser.parse_args()
+    return parser
+
+
+def bench_setup(args: argparse.Namespace) -> tuple[Config, EmbeddingCache | None]:
+    """The resolved config and the embedding cache, or exit when the benchmark is missing."""
     if not args.benchmark.is_dir():
         sys.exit(f"bench: benchmark folder {args.benchmark} not found; pass --benchmark")
     cfg = load_config(args.config, args.overrides)
-    cache = EmbeddingCache(ROOT / cfg.embed.cache_dir) if cfg.embed.cache else None
+    return cfg, EmbeddingCache(ROOT / cfg.embed.cache_dir) if cfg.embed.cache else None
+
+
+def main() -> None:
+    parser = bench_parser(__doc__)
+    parser.add_argument("--only", nargs="*", default=[], help="sets like gp_iran/en")
+    parser.add_argument("--systems", default="mazmun,bertopic")
+    args = parser.parse_args()
+    cfg, cache = bench_setup(args)
     results = {}
     for folder in sorted(args.benchmark.glob("*/*/coding.csv")):
         key = "/".join(folder.parent.parts[-2:])
