@@ -27,21 +27,20 @@ from quality import (  # also puts the project on sys.path
     ROOT,
     bench_parser,
     bench_setup,
+    load_set,
     mazmun_spans,
     summary,
     update_readme,
 )
 
-from pipeline.coding import parse_coding
 from pipeline.compare import AutoSpan, compare
 from pipeline.farsi import LETTER_VARIANTS, fold
-from pipeline.ingest import ingest
 from pipeline.preprocess import language
-from pipeline.runner import read_sources
 from pipeline.settings import Config
 from pipeline.types import SourceFile
 
 WITHIN, LANGUAGE_ARI, MESSY_AGREEMENT = 0.05, 0.05, 0.95
+# Persian letters and digits; ASCII digits stay (speaker tags such as "P2:" are typed that way).
 _CLEAN_REST = str.maketrans({**LETTER_VARIANTS, **{"٠١٢٣٤٥٦٧٨٩"[d]: "۰۱۲۳۴۵۶۷۸۹"[d] for d in range(10)}})
 
 
@@ -99,41 +98,32 @@ def quote_agreement(raw: str, clean: str, a: np.ndarray, b: np.ndarray, at: tupl
     return agree, len(fb)
 
 
-def messy_agreement(folder: Path, gold: dict[tuple[str, str], str], cfg: Config, cache) -> dict[str, float]:
-    """Agreement per messy file, each swapped for its clean version alone (see the docstring)."""
-    sources = read_sources(folder / "transcripts", cfg.ingest.extensions)
-    docs = {d.name: d for d in ingest(sources, cfg.ingest).documents}
-    quotes = parse_coding((folder / "coding.csv").read_text(encoding="utf-8"), "coding.csv")
+def messy_agreement(data: tuple, spans: list[AutoSpan], gold: dict[tuple[str, str], str], cfg: Config,
+                    cache) -> dict[str, float]:
+    """Agreement per messy file of a Farsi set (``data`` from ``load_set``; ``spans`` its run with
+    ``cfg``), each file swapped for its clean version alone (see the module docstring)."""
+    sources, documents, quotes = data
     by_file: dict[str, list[tuple[str, str]]] = {}
     for q in quotes:
         tidy = gold.get((q.quote_id, q.labels["code"].split(" ", 1)[0]), q.quote)
         by_file.setdefault(q.file, []).append((q.quote, tidy))
-    clean = {n: clean_version(d.text, by_file.get(n, [])) for n, d in docs.items()}
-    texts = {n: d.text for n, d in docs.items()}
-    a = char_codes(texts, mazmun_spans(sources, cfg, cache))
+    texts = {d.name: d.text for d in documents}
+    clean = {n: clean_version(t, by_file.get(n, [])) for n, t in texts.items()}
+    a = char_codes(texts, spans)
     out = {}
     for name in [s.name for s in sources if s.name in clean and clean[s.name].encode("utf-8") != s.data]:
         swapped = [SourceFile(name, clean[name].encode("utf-8")) if s.name == name else s for s in sources]
         b = char_codes({**texts, name: clean[name]}, mazmun_spans(swapped, cfg, cache))
-        to_a = code_map(a, b, [n for n in docs if n != name])
+        to_a = code_map(a, b, [n for n in texts if n != name])
         agree = total = 0
         for raw, tidy in by_file.get(name, []):
             i, j = texts[name].find(raw), clean[name].find(tidy)
             n_agree, n = quote_agreement(raw, tidy, a[name], b[name], (i, i + len(raw)),
                                          (j, j + len(tidy)), to_a)
             agree, total = agree + n_agree, total + n
-        out[f"{name} ({docs[name].encoding})"] = round(agree / total, 3) if total else 1.0
+        encoding = next(d.encoding for d in documents if d.name == name)
+        out[f"{name} ({encoding})"] = round(agree / total, 3) if total else 1.0
     return out
-
-
-def score(folder: Path, cfg: Config, cache) -> tuple[dict, float]:
-    """(human theme × automatic code scores, language ARI) of one run."""
-    sources = read_sources(folder / "transcripts", cfg.ingest.extensions)
-    documents = list(ingest(sources, cfg.ingest).documents)
-    quotes = parse_coding((folder / "coding.csv").read_text(encoding="utf-8"), "coding.csv")
-    spans = mazmun_spans(sources, cfg, cache)
-    result = compare(documents, spans, quotes, cfg.compare)
-    return {"scores": result["scores"]}, language_ari({d.name: d.text for d in documents}, spans, cfg)
 
 
 def gold_texts(study: Path) -> dict[tuple[str, str], str]:
@@ -143,19 +133,22 @@ def gold_texts(study: Path) -> dict[tuple[str, str], str]:
 
 
 def study_parity(study: Path, cfg: Config, seeds: list[int], cache) -> dict:
+    sets = {lang: load_set(study / lang, cfg) for lang in ("en", "fa", "mixed")}
+    gold = gold_texts(study)
     runs: dict[str, list] = {}
     ari: list[float] = []
     messy: dict[str, list[float]] = {}
-    gold = gold_texts(study)
     for seed in seeds:
         seeded = replace(cfg, seed=seed)
-        for lang in ("en", "fa", "mixed"):
-            run, lang_ari = score(study / lang, seeded, cache)
-            runs.setdefault(lang, []).append(run)
+        for lang, (sources, documents, quotes) in sets.items():
+            spans = mazmun_spans(sources, seeded, cache)
+            scores = compare(documents, spans, quotes, cfg.compare)["scores"]
+            runs.setdefault(lang, []).append({"scores": scores})
             if lang == "mixed":
-                ari.append(lang_ari)
-        for name, value in messy_agreement(study / "fa", gold, seeded, cache).items():
-            messy.setdefault(name, []).append(value)
+                ari.append(language_ari({d.name: d.text for d in documents}, spans, cfg))
+            if lang == "fa":
+                for name, value in messy_agreement(sets["fa"], spans, gold, seeded, cache).items():
+                    messy.setdefault(name, []).append(value)
     means = {lang: summary(r) for lang, r in runs.items()}
     return {**{m: {lang: s[m][0] for lang, s in means.items()} for m in ("nmi", "recall")},
             "mixed_language_ari": round(float(np.mean(ari)), 3),

@@ -25,14 +25,14 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("NUMBA_CACHE_DIR", str(ROOT / ".cache" / "numba"))
 
-from pipeline.coding import parse_coding  # noqa: E402
+from pipeline.coding import CodedQuote, parse_coding  # noqa: E402
 from pipeline.compare import AutoSpan, compare  # noqa: E402
 from pipeline.embed import EmbeddingCache, embed_texts, load_embedder  # noqa: E402
 from pipeline.ingest import ingest  # noqa: E402
 from pipeline.preprocess import preprocess  # noqa: E402
 from pipeline.runner import Clock, read_sources, run_stages  # noqa: E402
 from pipeline.settings import Config, load_config  # noqa: E402
-from pipeline.types import Corpus  # noqa: E402
+from pipeline.types import Corpus, Document, SourceFile  # noqa: E402
 
 METRICS = ("nmi", "ari", "coverage", "filler_rejection", "recall")
 TARGETS = {"nmi": 0.35, "filler_rejection": 0.80, "coverage": 0.80, "recall": 0.67}
@@ -67,10 +67,16 @@ def bertopic_spans(inputs: tuple[list, list[str], np.ndarray], seed: int) -> lis
             for i, ((f, s), name) in enumerate(zip(sentences, names))]
 
 
-def score_set(folder: Path, cfg: Config, seeds: list[int], systems: list[str], cache) -> dict:
+def load_set(folder: Path, cfg: Config) -> tuple[list[SourceFile], list[Document], list[CodedQuote]]:
+    """A benchmark set as the scripts use it: transcript files, documents, human coding."""
     sources = read_sources(folder / "transcripts", cfg.ingest.extensions)
     documents = list(ingest(sources, cfg.ingest).documents)
     quotes = parse_coding((folder / "coding.csv").read_text(encoding="utf-8"), "coding.csv")
+    return sources, documents, quotes
+
+
+def score_set(folder: Path, cfg: Config, seeds: list[int], systems: list[str], cache) -> dict:
+    sources, documents, quotes = load_set(folder, cfg)
     inputs = bertopic_inputs(Corpus(tuple(documents)), cfg, cache) if "bertopic" in systems else None
     runners = {"mazmun": lambda seed: mazmun_spans(sources, replace(cfg, seed=seed), cache),
                "bertopic": lambda seed: bertopic_spans(inputs, seed)}
