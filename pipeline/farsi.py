@@ -16,6 +16,11 @@ SPOKEN_FILLERS = (
     "خداحافظ حتما حتماً بفرمایید موافقم درسته دقیقا دقیقاً اوم هوم باشه چشم"
 ).split()
 
+# Plural endings and pronoun clitics: typed after a space instead of a half-space
+# (کتاب هایش) they are left as words of their own, which carry no content.
+DETACHED_SUFFIXES = frozenset(
+    "ها های هایی هایم هایت هایش هایمان هایتان هایشان ای ام ات اش مان تان شان تر ترین".split())
+
 # A sentence ends at . ! ? ؟ followed by space; an ellipsis (.. ... …) marks a pause in
 # transcripts, not the end of a sentence.
 _SENTENCE_END = re.compile(r"(?:[!?؟]+|(?<![.…])\.(?![.…]))[\"»)\]]*\s+|\n+")
@@ -109,12 +114,21 @@ def content_tokens(norm: str) -> tuple[tuple[str, ...], int]:
     words = [w for w in tokenizer.tokenize(norm) if not _PUNCT.match(w)]
     tokens = []
     for word in words:
-        if word in stop or len(word) < 2:
+        if word in stop or word in DETACHED_SUFFIXES or len(word) < 2:
             continue
         lemma = readable_lemma(word)
         if lemma not in stop:
             tokens.append(lemma)
     return tuple(tokens), len(words)
+
+
+def lexical_terms(tokens: tuple[str, ...]) -> tuple[str, ...]:
+    """Content tokens as the lexical view compares them: a half-space compound is split into its
+    parts (کپی‌پیست → کپی، پیست; به‌عنوان → عنوان), so a word typed with a space or a half-space
+    gives the same terms; suffixes and stop words among the parts are dropped."""
+    stop = _hazm()[3]
+    return tuple(part for token in tokens for part in token.split("\u200c")
+                 if len(part) > 1 and part not in stop and part not in DETACHED_SUFFIXES)
 
 
 def script_counts(text: str) -> tuple[int, int]:

@@ -19,6 +19,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import yaml
 
 from . import outputs, report
@@ -35,6 +36,7 @@ from .errors import (
     MazmunError,
 )
 from .ingest import ingest
+from .lexical import combine, lexical_view
 from .preprocess import normalized, preprocess
 from .relevance import bank, relevance
 from .segment import preceding_questions, segment
@@ -108,6 +110,19 @@ def mark_relevance(turns: tuple[ProcessedTurn, ...], cfg: Config, embedder: Embe
     return relevance(turns, x, bank_x, examples.kinds, cfg.relevance)
 
 
+def embed_units(corpus: Corpus, seg: Segmentation, cfg: Config, embedder: Embedder,
+                cache: EmbeddingCache | None) -> tuple[np.ndarray, int]:
+    """Each unit's vector, read with the interviewer question it answers (normalized text)."""
+    vectors, fresh = embed(seg.segments, cfg.embed, embedder, cache)
+    if cfg.embed.question_weight > 0 and len(vectors):
+        raw = preceding_questions(corpus, seg.segments)
+        norms = {q: normalized(q, cfg.preprocess) for q in set(raw)}
+        asked = [norms[q] for q in raw]
+        qx, _ = embed_texts([q or "-" for q in asked], embedder, cfg.embed, cache)
+        vectors = with_question(vectors, qx, [bool(q) for q in asked], cfg.embed.question_weight)
+    return vectors, fresh
+
+
 def run_stages(sources: list[SourceFile], cfg: Config, cache: EmbeddingCache | None,
                clock: Clock, log: bool = True) -> tuple[Corpus, Segmentation, Codebook, str]:
     with clock.stage("ingest", log) as rec:
@@ -131,22 +146,20 @@ def run_stages(sources: list[SourceFile], cfg: Config, cache: EmbeddingCache | N
         seg = segment(turns, {d.name: d.text for d in corpus.documents}, cfg.segment)
         rec.update(segments=len(seg.segments), dropped=len(seg.dropped))
     with clock.stage("embed", log) as rec:
-        vectors, fresh = embed(seg.segments, cfg.embed, embedder, cache)
-        if cfg.embed.question_weight > 0 and len(vectors):
-            raw = preceding_questions(corpus, seg.segments)
-            norms = {q: normalized(q, cfg.preprocess) for q in set(raw)}
-            asked = [norms[q] for q in raw]
-            qx, _ = embed_texts([q or "-" for q in asked], embedder, cfg.embed, cache)
-            vectors = with_question(vectors, qx, [bool(q) for q in asked], cfg.embed.question_weight)
+        vectors, fresh = embed_units(corpus, seg, cfg, embedder, cache)
         rec.update(model=embedder.model_id, embedded=fresh, from_cache=len(seg.segments) - fresh)
     langs = [s.lang for s in seg.segments]
+    space = center_languages(vectors, langs, cfg.reduce.language_shrinkage) \
+        if cfg.reduce.center_languages else vectors
+    with clock.stage("lexical", log) as rec:
+        words = lexical_view(seg.segments, cfg.lexical, cfg.seed)
+        space = combine(space, words, langs, cfg.lexical.weight) if len(space) else space
+        rec.update(dimensions=int(words.shape[1]), weight=cfg.lexical.weight)
     with clock.stage("reduce", log) as rec:
-        reduced = reduce(vectors, langs, cfg.reduce, cfg.seed) if len(vectors) else vectors
+        reduced = reduce(space, langs, cfg.reduce, cfg.seed) if len(space) else space
         rec.update(dimensions=int(reduced.shape[1]) if len(reduced) else 0)
     with clock.stage("cluster", log) as rec:
         labels, probs = cluster(reduced, cfg.cluster)
-        space = center_languages(vectors, langs, cfg.reduce.language_shrinkage) \
-            if cfg.reduce.center_languages else vectors
         clustered = int((labels >= 0).sum())
         if cfg.cluster.attach_outliers:
             labels = attach_outliers(space, labels)

@@ -14,6 +14,7 @@ from .errors import E_CONFIG_KEY, MazmunError
 from .hierarchy import HierarchyConfig
 from .ingest import IngestConfig
 from .labels import LabelConfig
+from .lexical import LexicalConfig
 from .preprocess import PreprocessConfig
 from .relevance import RelevanceConfig
 from .segment import SegmentConfig
@@ -24,6 +25,7 @@ SECTIONS = {
     "relevance": RelevanceConfig,
     "segment": SegmentConfig,
     "embed": EmbedConfig,
+    "lexical": LexicalConfig,
     "reduce": ReduceConfig,
     "cluster": ClusterConfig,
     "hierarchy": HierarchyConfig,
@@ -40,6 +42,7 @@ class Config:
     relevance: RelevanceConfig = field(default_factory=RelevanceConfig)
     segment: SegmentConfig = field(default_factory=SegmentConfig)
     embed: EmbedConfig = field(default_factory=EmbedConfig)
+    lexical: LexicalConfig = field(default_factory=LexicalConfig)
     reduce: ReduceConfig = field(default_factory=ReduceConfig)
     cluster: ClusterConfig = field(default_factory=ClusterConfig)
     hierarchy: HierarchyConfig = field(default_factory=HierarchyConfig)

@@ -1,0 +1,89 @@
+"""Stage 4b, lexical view: the words a meaning unit uses, next to its embedding.
+
+A coder notices when participants use the same words for an experience ("camera", "جلسه",
+"ashamed"); a small multilingual embedding model blurs that, most of all in Farsi. This view is
+TF-IDF over the units' content lemmas (from preprocess), restricted to words that at least
+``min_participants`` different participants use — a word only one person says marks that person,
+not a pattern across the data. It is reduced to at most ``max_dimensions`` (LSA), centered per
+language, and joined to the embedding (each view a unit vector, the lexical one scaled by
+``weight``).
+
+Words link only units of the same language, so in a mixed corpus a unit's lexical view weighs
+``weight × its language's share of the units``: a small-minority language relies on the
+embedding, which is what places it next to the majority's themes.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+import numpy as np
+
+from .cluster import center_languages
+from .config import check
+from .embed import unit_rows
+from .farsi import lexical_terms
+from .types import Segment
+
+
+@dataclass(frozen=True)
+class LexicalConfig:
+    weight: float = 1.0  # lexical view vs embedding (1: equal); 0: embedding only
+    min_participants: int = 2  # a word counts when this many participants use it
+    max_dimensions: int = 256  # LSA components kept for large corpora
+
+    def __post_init__(self) -> None:
+        check(self.weight >= 0, "lexical.weight", "must be ≥ 0 (0 turns the lexical view off)")
+        check(self.min_participants >= 1, "lexical.min_participants", "must be at least 1")
+        check(self.max_dimensions >= 2, "lexical.max_dimensions", "must be at least 2")
+
+
+def terms(segment: Segment) -> tuple[str, ...]:
+    """The words a unit is compared by: its content lemmas (Farsi compounds split, see
+    ``farsi.lexical_terms``, so half-spaces typed as spaces change nothing)."""
+    return lexical_terms(segment.tokens) if segment.lang == "fa" else segment.tokens
+
+
+def shared_vocabulary(segments: tuple[Segment, ...], min_participants: int) -> list[str]:
+    """Terms used by at least ``min_participants`` participants (file + speaker)."""
+    speakers: dict[str, set[tuple[str, str]]] = {}
+    for s in segments:
+        for token in set(terms(s)):
+            speakers.setdefault(token, set()).add((s.file, s.speaker))
+    return sorted(t for t, who in speakers.items() if len(who) >= min_participants)
+
+
+def tfidf(segments: tuple[Segment, ...], vocabulary: list[str]):
+    """Sparse TF-IDF rows (scikit-learn's smooth idf, l2-normalized) over ``vocabulary``."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    keep = set(vocabulary)
+    docs = [[t for t in terms(s) if t in keep] for s in segments]
+    return TfidfVectorizer(analyzer=list, vocabulary=vocabulary).fit_transform(docs)
+
+
+def lexical_view(segments: tuple[Segment, ...], cfg: LexicalConfig, seed: int) -> np.ndarray:
+    """Stage function: one row per unit (zeros where a unit has no shared word), language-centered."""
+    vocabulary = shared_vocabulary(segments, cfg.min_participants)
+    if len(segments) < 2 or len(vocabulary) < 2:
+        return np.zeros((len(segments), 0))
+    matrix = tfidf(segments, vocabulary)
+    k = min(cfg.max_dimensions, len(segments) - 1, len(vocabulary) - 1)
+    from sklearn.decomposition import TruncatedSVD
+
+    reduced = TruncatedSVD(n_components=k, random_state=seed).fit_transform(matrix)
+    empty = np.asarray(matrix.sum(axis=1)).ravel() == 0
+    out = center_languages(reduced, [s.lang for s in segments], 0.0)
+    out[empty] = 0.0
+    return out
+
+
+def combine(dense: np.ndarray, lexical: np.ndarray, langs: list[str], weight: float) -> np.ndarray:
+    """The embedding and the lexical view side by side; the lexical view of a unit scaled by
+    ``weight ×`` the share of its language in the corpus."""
+    if weight == 0 or lexical.shape[1] == 0:
+        return dense
+    share = Counter(langs)
+    scale = np.array([weight * share[lg] / len(langs) for lg in langs])[:, None]
+    return unit_rows(np.hstack([dense, scale * lexical]))
