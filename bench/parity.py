@@ -17,20 +17,18 @@ from __future__ import annotations
 import csv
 import difflib
 import io
-import json
 import sys
 from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 from quality import (  # also puts the project on sys.path
-    ROOT,
     bench_parser,
     bench_setup,
+    finish,
     load_set,
     mazmun_spans,
     summary,
-    update_readme,
 )
 
 from pipeline.compare import AutoSpan, compare
@@ -182,15 +180,7 @@ def main() -> None:
         results[study.name] = study_parity(study, cfg, args.seeds, cache)
         more_lines, more_misses = rows(study.name, results[study.name])
         lines, misses = lines + more_lines, misses + more_misses
-    text = "\n".join(lines)
-    print(text)
-    print("\n".join(["", "targets missed:"] + misses) if misses else "\nall targets met")
-    if not args.no_write:
-        (ROOT / "bench" / "results").mkdir(exist_ok=True)
-        data = {"seeds": args.seeds, "config": str(args.config), "overrides": args.overrides,
-                "results": results, "targets_missed": misses}
-        (ROOT / "bench" / "results" / "parity.json").write_text(json.dumps(data, indent=1) + "\n")
-        update_readme(f"Seeds {' '.join(map(str, args.seeds))}; means over seeds.\n\n{text}", "parity")
+    finish(args, "parity", "\n".join(lines), misses, {"results": results})
 
 
 if __name__ == "__main__":

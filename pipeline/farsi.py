@@ -17,7 +17,7 @@ SPOKEN_FILLERS = (
 ).split()
 
 # Plural endings and pronoun clitics: typed after a space instead of a half-space
-# (کتاب هایش) they are left as words of their own, which carry no content.
+# (کتاب هایش) they are left as words of their own, which carry no content (stop words).
 DETACHED_SUFFIXES = frozenset(
     "ها های هایی هایم هایت هایش هایمان هایتان هایشان ای ام ات اش مان تان شان تر ترین".split())
 
@@ -51,7 +51,7 @@ def _hazm():
 
     normalizer = hazm.Normalizer()
     stop = {normalizer.normalize(w) for w in hazm.stopwords_list() + list(SPOKEN_FILLERS)}
-    stop |= {w.replace("_", "\u200c") for w in stop}
+    stop |= {w.replace("_", "\u200c") for w in stop} | DETACHED_SUFFIXES
     return normalizer, hazm.WordTokenizer(join_verb_parts=False), hazm.Lemmatizer(), frozenset(stop)
 
 
@@ -76,7 +76,6 @@ def normalize(raw: str) -> tuple[str, list[int]]:
     return norm, mapping
 
 
-
 def fold(text: str) -> tuple[str, list[int]]:
     """``text`` folded so that copies typed differently compare equal — Arabic vs Persian letter
     forms, half-spaces vs spaces, diacritics and tatweel, digits, runs of whitespace, case — and,
@@ -94,6 +93,7 @@ def fold(text: str) -> tuple[str, list[int]]:
         out.append(ch[0])
         where.append(i)
     return "".join(out), where
+
 
 def sentence_breaks(norm: str) -> list[int]:
     """Positions in ``norm`` where a new sentence starts (after the first)."""
@@ -114,7 +114,7 @@ def content_tokens(norm: str) -> tuple[tuple[str, ...], int]:
     words = [w for w in tokenizer.tokenize(norm) if not _PUNCT.match(w)]
     tokens = []
     for word in words:
-        if word in stop or word in DETACHED_SUFFIXES or len(word) < 2:
+        if word in stop or len(word) < 2:
             continue
         lemma = readable_lemma(word)
         if lemma not in stop:
@@ -128,7 +128,7 @@ def lexical_terms(tokens: tuple[str, ...]) -> tuple[str, ...]:
     gives the same terms; suffixes and stop words among the parts are dropped."""
     stop = _hazm()[3]
     return tuple(part for token in tokens for part in token.split("\u200c")
-                 if len(part) > 1 and part not in stop and part not in DETACHED_SUFFIXES)
+                 if len(part) > 1 and part not in stop)
 
 
 def script_counts(text: str) -> tuple[int, int]:

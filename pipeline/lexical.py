@@ -55,12 +55,12 @@ def shared_vocabulary(segments: tuple[Segment, ...], min_participants: int) -> l
 
 
 def tfidf(segments: tuple[Segment, ...], vocabulary: list[str]):
-    """Sparse TF-IDF rows (scikit-learn's smooth idf, l2-normalized) over ``vocabulary``."""
+    """Sparse TF-IDF rows (scikit-learn's smooth idf, l2-normalized) over ``vocabulary``; other
+    terms are ignored."""
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    keep = set(vocabulary)
-    docs = [[t for t in terms(s) if t in keep] for s in segments]
-    return TfidfVectorizer(analyzer=list, vocabulary=vocabulary).fit_transform(docs)
+    return TfidfVectorizer(analyzer=list, vocabulary=vocabulary).fit_transform(
+        [terms(s) for s in segments])
 
 
 def lexical_view(segments: tuple[Segment, ...], cfg: LexicalConfig, seed: int) -> np.ndarray:

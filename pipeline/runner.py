@@ -153,7 +153,7 @@ def run_stages(sources: list[SourceFile], cfg: Config, cache: EmbeddingCache | N
         if cfg.reduce.center_languages else vectors
     with clock.stage("lexical", log) as rec:
         words = lexical_view(seg.segments, cfg.lexical, cfg.seed)
-        space = combine(space, words, langs, cfg.lexical.weight) if len(space) else space
+        space = combine(space, words, langs, cfg.lexical.weight)
         rec.update(dimensions=int(words.shape[1]), weight=cfg.lexical.weight)
     with clock.stage("reduce", log) as rec:
         reduced = reduce(space, langs, cfg.reduce, cfg.seed) if len(space) else space
