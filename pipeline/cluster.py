@@ -1,14 +1,23 @@
 """Stages 5 and 6, reduce and cluster: embeddings → candidate codes (and unassigned units).
 
-Language signal is removed first: each language's mean vector is subtracted (shrunk toward the
-corpus mean when a language has few units), so a mixed Farsi/English corpus clusters by theme.
-Then UMAP (seeded) and HDBSCAN; units that fit no code stay unassigned (label -1), never forced.
+Language signal is removed first (``center_languages``, which the runner applies to the space it
+clusters): each language's mean vector is subtracted (shrunk toward the corpus mean when a
+language has few units), so a mixed Farsi/English corpus clusters by theme. Then UMAP (seeded)
+and HDBSCAN; units that fit no code stay unassigned (label -1), never forced.
 Cluster sizes scale with the corpus: ``min_cluster_size: 0`` means ``max(3, round(√n / 2))``.
+
+One UMAP layout of a few hundred units depends on its random seed: another seed splits the same
+talk differently. So, as coders who code independently keep what they agree on, UMAP + HDBSCAN
+run ``cluster.runs`` times with different seeds, and units clustered together in at least
+``cluster.agreement`` of the runs (on average, by average linkage of the co-association matrix:
+evidence accumulation, Fred & Jain 2005) form one code. A unit's probability is then the share of
+runs in which it was clustered with its code's other units.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -43,8 +52,12 @@ class ClusterConfig:
     selection: str = "leaf"  # leaf: fine-grained codes; eom: fewer, larger codes
     selection_epsilon: float = 0.0
     attach_outliers: bool = True  # units HDBSCAN left out join the nearest code (probability 0)
+    runs: int = 0  # UMAP + HDBSCAN runs combined; 0: 10 up to 2,000 units, else 1
+    agreement: float = 0.5  # share of runs in which units must (on average) be clustered together
 
     def __post_init__(self) -> None:
+        check(self.runs >= 0, "cluster.runs", "must be 0 (auto) or a positive number of runs")
+        check(0.0 < self.agreement <= 1.0, "cluster.agreement", "must be in (0, 1]")
         check(self.min_cluster_size == 0 or self.min_cluster_size >= 2, "cluster.min_cluster_size",
               "must be 0 (auto) or at least 2")
         check(self.min_samples >= 0, "cluster.min_samples", "must be ≥ 0")
@@ -66,10 +79,8 @@ def center_languages(x: np.ndarray, langs: list[str], shrinkage: float) -> np.nd
     return unit_rows(out)
 
 
-def reduce(x: np.ndarray, langs: list[str], cfg: ReduceConfig, seed: int) -> np.ndarray:
-    """Stage function: language-centered embeddings, reduced with UMAP for larger corpora."""
-    if cfg.center_languages:
-        x = center_languages(x, langs, cfg.language_shrinkage)
+def reduce(x: np.ndarray, cfg: ReduceConfig, seed: int) -> np.ndarray:
+    """Stage function: the (language-centered) unit vectors, reduced with UMAP for larger corpora."""
     if len(x) < cfg.min_units_for_umap:
         return x
     import umap  # imported on use: numba compiles on first call
@@ -82,6 +93,14 @@ def reduce(x: np.ndarray, langs: list[str], cfg: ReduceConfig, seed: int) -> np.
 
 def auto_min_cluster_size(n: int) -> int:
     return max(3, round(math.sqrt(n) / 2))
+
+
+def run_seeds(n: int, rcfg: ReduceConfig, ccfg: ClusterConfig, seed: int) -> list[int]:
+    """The UMAP seeds of the runs: ``seed`` alone for one run (or no UMAP), else seeds drawn from it."""
+    runs = ccfg.runs or (10 if n <= 2000 else 1)
+    if runs == 1 or n < rcfg.min_units_for_umap:
+        return [seed]
+    return [int(s) for s in np.random.SeedSequence(seed).generate_state(runs)]
 
 
 def cluster(x: np.ndarray, cfg: ClusterConfig) -> tuple[np.ndarray, np.ndarray]:
@@ -97,6 +116,52 @@ def cluster(x: np.ndarray, cfg: ClusterConfig) -> tuple[np.ndarray, np.ndarray]:
                     cluster_selection_epsilon=cfg.selection_epsilon, copy=True)
     labels = model.fit_predict(x)
     return labels.astype(int), np.asarray(model.probabilities_, dtype=float)
+
+
+def co_association(partitions: Sequence[np.ndarray]) -> np.ndarray:
+    """Share of the partitions in which each pair of units has the same code (unassigned units
+    share nothing, not even with themselves)."""
+    n = len(partitions[0])
+    together = np.zeros((n, n))
+    for labels in partitions:
+        together += (labels[:, None] == labels[None, :]) & (labels >= 0)[:, None]
+    return together / len(partitions)
+
+
+def consensus(partitions: Sequence[np.ndarray], min_size: int,
+              agreement: float) -> tuple[np.ndarray, np.ndarray]:
+    """Stage function: (labels, probabilities) that the partitions agree on. Groups joined by
+    average linkage while clustered together in ≥ ``agreement`` of them; groups smaller than
+    ``min_size`` stay unassigned. Codes are numbered by their first unit."""
+    shared = co_association(partitions)
+    n = len(shared)
+    if n < 2:
+        return np.full(n, -1), np.zeros(n)
+    from scipy.cluster.hierarchy import fcluster, linkage
+    from scipy.spatial.distance import squareform
+
+    distance = 1.0 - shared
+    np.fill_diagonal(distance, 0.0)
+    groups = fcluster(linkage(squareform(distance, checks=False), "average"),
+                      t=1.0 - agreement, criterion="distance")
+    labels, probs = np.full(n, -1), np.zeros(n)
+    kept = [g for g in dict.fromkeys(groups) if (groups == g).sum() >= min_size]
+    for code, g in enumerate(kept):
+        members = np.flatnonzero(groups == g)
+        labels[members] = code
+        probs[members] = (shared[np.ix_(members, members)].sum(axis=1) - shared[members, members]) \
+            / (len(members) - 1)
+    return labels, probs
+
+
+def cluster_layouts(layouts: Sequence[np.ndarray], cfg: ClusterConfig) -> tuple[np.ndarray, np.ndarray]:
+    """HDBSCAN on each layout; one layout's result as is, several combined by ``consensus``."""
+    found = [cluster(x, cfg) for x in layouts]
+    if len(found) == 1:
+        return found[0]
+    n = len(layouts[0])
+    return consensus([labels for labels, _ in found], cfg.min_cluster_size or auto_min_cluster_size(n),
+                     cfg.agreement)
 
 
 def attach_outliers(x: np.ndarray, labels: np.ndarray) -> np.ndarray:

@@ -41,6 +41,12 @@ _HALF_SPACES = (
     (re.compile(r"(?<![\w\u200c])هیچ ?(وقت|کس|کدام|چیز|جا|گاه)(?![\w\u200c])"), "هیچ\u200c\\1"),
     (re.compile(r"(?<=\w) (کننده|کنندگان)"), "\u200c\\1"),
 )
+# Endings joined to a word without their half-space (کردهاند, حرفهای, خانهام): split off only
+# when the whole is no word hazm knows and the stem is one (الهام, اتهام stay whole).
+_JOINED_SUFFIXES = tuple(sorted(
+    "اند ام ای ایم اید ها های هایی هایم هایت هایش هایمان هایتان هایشان اش ات مان تان شان".split(),
+    key=len, reverse=True))
+_ARABIC_WORD = re.compile(r"[\u0621-\u064a\u067e\u0686\u0698\u06a9\u06af\u06cc]{3,}")
 _IGNORABLE = re.compile(r"[\u064b-\u065f\u0670\u0640\u200d\u200e\u200f\ufeff]")  # diacritics, tatweel, marks
 
 
@@ -61,6 +67,7 @@ def normalize(raw: str) -> tuple[str, list[int]]:
     norm = _hazm()[0].normalize(raw)
     for pattern, repl in _HALF_SPACES:
         norm = pattern.sub(repl, norm)
+    norm = _ARABIC_WORD.sub(lambda m: split_joined_suffix(m.group()), norm)
     folded = raw.translate(_FOLD)
     mapping = [0] * (len(norm) + 1)
     matcher = difflib.SequenceMatcher(None, folded, norm, autojunk=False)
@@ -74,6 +81,27 @@ def normalize(raw: str) -> tuple[str, list[int]]:
                 mapping[j] = i1
     mapping[len(norm)] = len(raw)
     return norm, mapping
+
+
+def split_joined_suffix(word: str) -> str:
+    """``word`` with a half-space before an ending typed without one (see ``_JOINED_SUFFIXES``),
+    or unchanged: a verb form hazm conjugates (کردهاند → کرده‌اند), else, for a word hazm has never
+    seen, the split whose stem is most frequent (خانهام → خانه‌ام, پرندهای → پرنده‌ای)."""
+    lemmatizer = _hazm()[2]
+    if word in lemmatizer.verbs:
+        return word
+    unseen = lemmatizer.words.get(word, (0,))[0] == 0
+    best, best_count = word, 0
+    for suffix in _JOINED_SUFFIXES:
+        stem = word[: -len(suffix)]
+        if not word.endswith(suffix) or len(stem) < 2:
+            continue
+        if f"{stem}\u200c{suffix}" in lemmatizer.verbs:
+            return f"{stem}\u200c{suffix}"
+        count = lemmatizer.words.get(stem, (0,))[0]
+        if unseen and count > best_count:
+            best, best_count = f"{stem}\u200c{suffix}", count
+    return best
 
 
 def fold(text: str) -> tuple[str, list[int]]:

@@ -23,7 +23,7 @@ import numpy as np
 import yaml
 
 from . import outputs, report
-from .cluster import attach_outliers, center_languages, cluster, reduce
+from .cluster import attach_outliers, center_languages, cluster_layouts, reduce, run_seeds
 from .codebook import Codebook, build_codebook
 from .config import to_dict
 from .embed import Embedder, EmbeddingCache, embed, embed_texts, load_embedder, with_question
@@ -123,6 +123,19 @@ def embed_units(corpus: Corpus, seg: Segmentation, cfg: Config, embedder: Embedd
     return vectors, fresh
 
 
+def clustering_space(vectors: np.ndarray, seg: Segmentation, cfg: Config) -> tuple[np.ndarray, int]:
+    """The space units are clustered in: the language-centered embedding joined to the lexical
+    view, centered again (joining and renormalizing leaves a small offset between languages).
+    Also the lexical view's number of dimensions."""
+    langs = [s.lang for s in seg.segments]
+
+    def center(x: np.ndarray) -> np.ndarray:
+        return center_languages(x, langs, cfg.reduce.language_shrinkage) if cfg.reduce.center_languages else x
+
+    words = lexical_view(seg.segments, cfg.lexical, cfg.seed)
+    return center(combine(center(vectors), words, langs, cfg.lexical.weight)), int(words.shape[1])
+
+
 def run_stages(sources: list[SourceFile], cfg: Config, cache: EmbeddingCache | None,
                clock: Clock, log: bool = True) -> tuple[Corpus, Segmentation, Codebook, str]:
     with clock.stage("ingest", log) as rec:
@@ -148,18 +161,15 @@ def run_stages(sources: list[SourceFile], cfg: Config, cache: EmbeddingCache | N
     with clock.stage("embed", log) as rec:
         vectors, fresh = embed_units(corpus, seg, cfg, embedder, cache)
         rec.update(model=embedder.model_id, embedded=fresh, from_cache=len(seg.segments) - fresh)
-    langs = [s.lang for s in seg.segments]
-    space = center_languages(vectors, langs, cfg.reduce.language_shrinkage) \
-        if cfg.reduce.center_languages else vectors
     with clock.stage("lexical", log) as rec:
-        words = lexical_view(seg.segments, cfg.lexical, cfg.seed)
-        space = combine(space, words, langs, cfg.lexical.weight)
-        rec.update(dimensions=int(words.shape[1]), weight=cfg.lexical.weight)
+        space, dims = clustering_space(vectors, seg, cfg)
+        rec.update(dimensions=dims, weight=cfg.lexical.weight)
     with clock.stage("reduce", log) as rec:
-        reduced = reduce(space, langs, cfg.reduce, cfg.seed) if len(space) else space
-        rec.update(dimensions=int(reduced.shape[1]) if len(reduced) else 0)
+        seeds = run_seeds(len(space), cfg.reduce, cfg.cluster, cfg.seed)
+        layouts = [reduce(space, cfg.reduce, s) for s in seeds] if len(space) else [space]
+        rec.update(runs=len(layouts), dimensions=int(layouts[0].shape[1]) if len(space) else 0)
     with clock.stage("cluster", log) as rec:
-        labels, probs = cluster(reduced, cfg.cluster)
+        labels, probs = cluster_layouts(layouts, cfg.cluster)
         clustered = int((labels >= 0).sum())
         if cfg.cluster.attach_outliers:
             labels = attach_outliers(space, labels)

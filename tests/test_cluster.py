@@ -43,7 +43,7 @@ def test_small_language_is_shrunk_towards_the_corpus():
 
 def test_reduce_and_cluster_recover_blobs():
     x, truth = blobs()
-    reduced = reduce(x, ["en"] * len(x), ReduceConfig(center_languages=False), seed=1)
+    reduced = reduce(x, ReduceConfig(), seed=1)
     labels, probs = cluster(reduced, ClusterConfig(min_cluster_size=10, selection="eom"))
     assert len(set(labels) - {-1}) == 3
     for k in range(3):
@@ -60,8 +60,8 @@ def test_outliers_stay_unassigned():
 
 def test_same_seed_same_labels():
     x, _ = blobs()
-    a = cluster(reduce(x, ["en"] * len(x), ReduceConfig(), seed=7), ClusterConfig())[0]
-    b = cluster(reduce(x, ["en"] * len(x), ReduceConfig(), seed=7), ClusterConfig())[0]
+    a = cluster(reduce(x, ReduceConfig(), seed=7), ClusterConfig())[0]
+    b = cluster(reduce(x, ReduceConfig(), seed=7), ClusterConfig())[0]
     assert (a == b).all()
 
 
@@ -82,3 +82,46 @@ def test_outliers_join_the_nearest_code():
     labels = np.array([0, 0, 1, 1, -1, -1])
     assert attach_outliers(x, labels).tolist() == [0, 0, 1, 1, 0, 1]
     assert attach_outliers(x, np.full(6, -1)).tolist() == [-1] * 6
+
+
+def test_co_association_counts_shared_codes_but_not_unassigned():
+    from pipeline.cluster import co_association
+
+    shared = co_association([np.array([0, 0, 1, -1]), np.array([0, 1, 1, -1])])
+    assert shared[0, 1] == 0.5 and shared[1, 2] == 0.5 and shared[0, 2] == 0.0
+    assert shared[3].sum() == 0.0  # unassigned in every run: together with no one
+
+
+def test_consensus_keeps_what_most_runs_agree_on():
+    from pipeline.cluster import consensus
+
+    runs = [np.array([0, 0, 0, 1, 1, 1, -1]), np.array([0, 0, 0, 1, 1, 1, 1]),
+            np.array([1, 1, 0, 0, 0, 0, -1])]  # the last run splits the first code
+    labels, probs = consensus(runs, min_size=3, agreement=0.5)
+    assert labels.tolist() == [0, 0, 0, 1, 1, 1, -1]
+    assert probs[3] == 1.0 and probs[0] < 1.0  # unit 2 left units 0 and 1 in one run of three
+    assert consensus(runs, min_size=4, agreement=0.5)[0].tolist() == [-1] * 7
+
+
+def test_runs_are_seeded_and_scale_with_the_corpus():
+    from pipeline.cluster import run_seeds
+
+    seeds = run_seeds(200, ReduceConfig(), ClusterConfig(), 42)
+    assert len(set(seeds)) == 10 and seeds == run_seeds(200, ReduceConfig(), ClusterConfig(), 42)
+    assert seeds != run_seeds(200, ReduceConfig(), ClusterConfig(), 43)
+    assert run_seeds(5000, ReduceConfig(), ClusterConfig(), 42) == [42]  # large: one run
+    assert run_seeds(20, ReduceConfig(), ClusterConfig(), 42) == [42]  # no UMAP: nothing varies
+    assert len(run_seeds(5000, ReduceConfig(), ClusterConfig(runs=3), 42)) == 3
+
+
+def test_consensus_of_seeded_runs_recovers_blobs_and_is_reproducible():
+    from pipeline.cluster import cluster_layouts, run_seeds
+
+    x, truth = blobs(n_per=30)
+    cfg = ClusterConfig(min_cluster_size=10, runs=4)
+    layouts = [reduce(x, ReduceConfig(), s) for s in run_seeds(len(x), ReduceConfig(), cfg, 3)]
+    labels, probs = cluster_layouts(layouts, cfg)
+    for k in range(3):
+        assert len(set(labels[truth == k])) == 1 and labels[truth == k][0] >= 0
+    assert probs.min() > 0.9
+    assert (cluster_layouts(layouts, cfg)[0] == labels).all()

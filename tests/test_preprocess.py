@@ -58,11 +58,12 @@ def test_messy_and_clean_farsi_give_the_same_tokens_and_raw_offsets():
 
 
 TIDY = ("مصاحبه‌گر: بفرمایید.\n\n"
-        "P5: هیچ‌وقت فکر نمی‌کردم آن‌ها و شرکت‌کننده‌های دیگر این‌قدر کمک کنند. ۳ جلسه رفتم.\n")
+        "P5: هیچ‌وقت فکر نمی‌کردم آن‌ها و شرکت‌کننده‌های دیگر این‌قدر کمک کنند. ۳ جلسه رفته‌ام.\n")
 MESS = {  # each way real files differ from TIDY, one at a time
     "arabic letters": TIDY.replace("ی", "ي").replace("ک", "ك"),
     "half-spaces as spaces": TIDY.replace("\u200c", " "),
     "half-spaces left out": TIDY.replace("هیچ‌وقت", "هیچوقت").replace("آن‌ها", "آنها"),
+    "endings joined": TIDY.replace("رفته‌ام", "رفتهام"),
     "diacritics": TIDY.replace("فکر", "فِکر").replace("کمک", "کُمَک"),
     "tatweel": TIDY.replace("جلسه", "جلـــسه"),
     "arabic-indic digits": TIDY.replace("۳", "٣"),
@@ -97,6 +98,13 @@ def test_normalize_map_is_monotone_and_complete(raw):
     norm, mapping = normalize(raw)
     assert len(mapping) == len(norm) + 1
     assert mapping == sorted(mapping) and mapping[-1] == len(raw)
+
+
+@pytest.mark.parametrize("typed,tidy", [("کردهاند", "کرده‌اند"), ("زدهام", "زده‌ام"), ("خانهام", "خانه‌ام"),
+                                        ("جلسههایمان", "جلسه‌هایمان"), ("پرندهای", "پرنده‌ای"),
+                                        ("الهام", "الهام"), ("اتهام", "اتهام"), ("جلسه", "جلسه")])
+def test_endings_typed_without_a_half_space_are_split_off(typed, tidy):
+    assert normalize(typed)[0] == tidy  # الهام, اتهام: words of their own, not اله + ام
 
 
 def test_half_space_words_stay_whole_and_verbs_read_as_infinitives():
