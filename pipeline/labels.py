@@ -2,7 +2,9 @@
 most representative quotes of each code or theme.
 
 Tokens come from preprocess: lemmas in their own language, stop words and spoken fillers
-removed, Farsi half-space words kept whole, so a mixed code shows words of both languages.
+removed, Farsi half-space words kept whole. A code that holds both languages shows both: each
+language gets a share of the keywords in proportion to its share of the code's words (at least
+two), and a label of its own, the language of the top keyword first ("feel guilty / عذاب وجدان").
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .config import check
+from .farsi import script_counts
 
 
 @dataclass(frozen=True)
@@ -46,6 +49,25 @@ def _top(scores: dict[str, float], k: int, min_count: Counter | None = None) -> 
     return [t for t, _ in sorted(items, key=lambda ts: (-ts[1], ts[0]))[:k]]
 
 
+def script(term: str) -> str:
+    """The language a keyword is written in: "fa" for Arabic script, else "en"."""
+    return "fa" if script_counts(term)[0] else "en"
+
+
+def by_language(ranked: list[str], counts: Counter, k: int) -> list[str]:
+    """The top ``k`` of ``ranked``, or, when it holds both languages, each language's own top
+    terms in proportion to its share of ``counts`` (at least two each), in rank order."""
+    languages: dict[str, list[str]] = {}
+    for term in ranked:
+        languages.setdefault(script(term), []).append(term)
+    if len(languages) < 2:
+        return ranked[:k]
+    share = {lg: sum(counts[t] for t in terms) for lg, terms in languages.items()}
+    total = sum(share.values()) or 1
+    chosen = {t for lg, terms in languages.items() for t in terms[:max(2, round(k * share[lg] / total))]}
+    return [t for t in ranked if t in chosen]
+
+
 def _ngrams(tokens: tuple[str, ...]) -> list[str]:
     grams = []
     for n in (2, 3):
@@ -60,17 +82,26 @@ def keywords(groups: list[list[tuple[str, ...]]], cfg: LabelConfig) -> list[tupl
     phrase_counts = [Counter(p for toks in g for p in set(_ngrams(toks))) for g in groups]
     word_scores = _ctfidf(word_counts)
     phrase_scores = _ctfidf(phrase_counts)
-    return [(_top(ws, cfg.n_keywords), _top(ps, cfg.n_keyphrases, pc))
-            for ws, ps, pc in zip(word_scores, phrase_scores, phrase_counts)]
+    return [(by_language(_top(ws, len(ws)), wc, cfg.n_keywords),
+             by_language(_top(ps, len(ps), pc), pc, cfg.n_keyphrases))
+            for ws, ps, wc, pc in zip(word_scores, phrase_scores, word_counts, phrase_counts)]
 
 
-def suggest_label(words: list[str], phrases: list[str], cfg: LabelConfig) -> str:
+def _one_label(words: list[str], phrases: list[str], cfg: LabelConfig) -> str:
     """The best keyphrase (seen in ≥2 units) built on a top keyword, else the top keywords."""
     top = set(words[:cfg.label_words + 2])
     for phrase in phrases:
         if phrase.split()[0] in top or phrase.split()[-1] in top:
             return phrase
-    return " · ".join(words[:cfg.label_words]) or "(no content words)"
+    return " · ".join(words[:cfg.label_words])
+
+
+def suggest_label(words: list[str], phrases: list[str], cfg: LabelConfig) -> str:
+    """A label per language of ``words`` (the language of the top keyword first), joined by " / "."""
+    order = list(dict.fromkeys(script(w) for w in words))
+    parts = [_one_label([w for w in words if script(w) == lg], [p for p in phrases if script(p) == lg], cfg)
+             for lg in order]
+    return " / ".join(parts) or "(no content words)"
 
 
 def representatives(x: np.ndarray, members: list[int], k: int) -> list[int]:

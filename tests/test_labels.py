@@ -1,4 +1,5 @@
 import numpy as np
+import pytest
 
 from pipeline.labels import LabelConfig, keywords, representatives, suggest_label
 
@@ -32,3 +33,18 @@ def test_representatives_are_closest_to_the_centroid():
     x = x / np.linalg.norm(x, axis=1, keepdims=True)
     assert representatives(x, [0, 1, 2, 3], 2)[-1] != 2
     assert 2 not in representatives(x, [0, 1, 2, 3], 3)
+
+
+def test_a_code_in_both_languages_gets_keywords_and_a_label_in_both():
+    mixed = [("feel", "guilty", "tired")] * 6 + [("عذاب", "وجدان")] * 2  # English the large majority
+    other = [("drug", "prescription"), ("دارو", "نسخه")]
+    (words, phrases), _ = keywords([mixed, other], LabelConfig(n_keywords=3))
+    assert {"عذاب", "وجدان"} <= set(words) and words[0] in ("feel", "guilty", "tired")
+    assert suggest_label(words, phrases, CFG) == "feel guilty / عذاب وجدان"
+
+
+@pytest.mark.parametrize("tokens", [("feel", "guilty", "tired"), ("عذاب", "وجدان", "خستگی")])
+def test_a_code_in_one_language_is_labelled_in_it(tokens):
+    (words, phrases), _ = keywords([[tokens] * 3, [("other", "words", "دیگر")]], CFG)
+    label = suggest_label(words, phrases, CFG)
+    assert " / " not in label and label.split()[0] in tokens
