@@ -51,7 +51,7 @@ class ClusterConfig:
     min_samples: int = 0  # 0: HDBSCAN's default (= min_cluster_size)
     selection: str = "leaf"  # leaf: fine-grained codes; eom: fewer, larger codes
     selection_epsilon: float = 0.0
-    attach_outliers: bool = True  # units HDBSCAN left out join the nearest code (probability 0)
+    attach_outliers: bool = True  # thematic units no code took join the nearest code (probability 0)
     runs: int = 0  # UMAP + HDBSCAN runs combined; 0: 10 up to 2,000 units, else 1
     agreement: float = 0.5  # share of runs in which units must (on average) be clustered together
 
@@ -165,7 +165,7 @@ def cluster_layouts(layouts: Sequence[np.ndarray], cfg: ClusterConfig) -> tuple[
 
 
 def attach_outliers(x: np.ndarray, labels: np.ndarray) -> np.ndarray:
-    """Give each unit HDBSCAN left out the code whose centroid is nearest (cosine, in ``x``).
+    """Give each unit no code took the code whose centroid is nearest (cosine, in ``x``).
 
     Every unit reaching this stage was judged thematic, and coders code all thematic talk; the
     attached units keep probability 0 so a reviewer sees they joined by similarity alone."""

@@ -41,8 +41,8 @@ _HALF_SPACES = (
     (re.compile(r"(?<![\w\u200c])هیچ ?(وقت|کس|کدام|چیز|جا|گاه)(?![\w\u200c])"), "هیچ\u200c\\1"),
     (re.compile(r"(?<=\w) (کننده|کنندگان)"), "\u200c\\1"),
 )
-# Endings joined to a word without their half-space (کردهاند, حرفهای, خانهام): split off only
-# when the whole is no word hazm knows and the stem is one (الهام, اتهام stay whole).
+# Endings joined to a word without their half-space (کردهاند, خانهام): split off when that gives a
+# verb form hazm conjugates, or when hazm never saw the whole but knows the stem (الهام, اتهام stay).
 _JOINED_SUFFIXES = tuple(sorted(
     "اند ام ای ایم اید ها های هایی هایم هایت هایش هایمان هایتان هایشان اش ات مان تان شان".split(),
     key=len, reverse=True))
