@@ -25,6 +25,7 @@ DETACHED_SUFFIXES = frozenset(
 # transcripts, not the end of a sentence.
 _SENTENCE_END = re.compile(r"(?:[!?؟]+|(?<![.…])\.(?![.…]))[\"»)\]]*\s+|\n+")
 _PUNCT = re.compile(r"^[\W\d_۰-۹٠-٩]+$")
+_EDGE_PUNCT = re.compile(r"^[^\w\u200c]+|[^\w\u200c]+$")  # "…باور" → "باور"
 # Arabic letter forms a Farsi text may be typed with (Arabic keyboard layout) → Persian ones.
 LETTER_VARIANTS = {"ي": "ی", "ك": "ک", "ى": "ی", "ۀ": "ه", "ة": "ه"}
 _FOLD = str.maketrans({**LETTER_VARIANTS,  # as hazm normalizes: Persian digits
@@ -46,6 +47,7 @@ _HALF_SPACES = (
 _JOINED_SUFFIXES = tuple(sorted(
     "اند ام ای ایم اید ها های هایی هایم هایت هایش هایمان هایتان هایشان اش ات مان تان شان".split(),
     key=len, reverse=True))
+_CLITICS = ("یمان", "یتان", "یشان", "مان", "تان", "شان", "یم", "یت", "یش", "م", "ت", "ش")
 _ARABIC_WORD = re.compile(r"[\u0621-\u064a\u067e\u0686\u0698\u06a9\u06af\u06cc]{3,}")
 _IGNORABLE = re.compile(r"[\u064b-\u065f\u0670\u0640\u200d\u200e\u200f\ufeff]")  # diacritics, tatweel, marks
 
@@ -83,25 +85,36 @@ def normalize(raw: str) -> tuple[str, list[int]]:
     return norm, mapping
 
 
+def _frequency(word: str) -> int:
+    """How often hazm's corpus has ``word`` (0: never, or only listed)."""
+    return _hazm()[2].words.get(word, (0,))[0]
+
+
+def _likeliest_stem(word: str, suffixes: tuple[str, ...]) -> str:
+    """For a word hazm never saw, the most frequent known stem left by removing one of
+    ``suffixes`` (longest first); "" when there is none."""
+    if _frequency(word):
+        return ""
+    best, best_count = "", 0
+    for suffix in suffixes:
+        stem = word[: -len(suffix)]
+        if word.endswith(suffix) and len(stem) >= 2 and _frequency(stem) > best_count:
+            best, best_count = stem, _frequency(stem)
+    return best
+
+
 def split_joined_suffix(word: str) -> str:
     """``word`` with a half-space before an ending typed without one (see ``_JOINED_SUFFIXES``),
     or unchanged: a verb form hazm conjugates (کردهاند → کرده‌اند), else, for a word hazm has never
     seen, the split whose stem is most frequent (خانهام → خانه‌ام, پرندهای → پرنده‌ای)."""
-    lemmatizer = _hazm()[2]
-    if word in lemmatizer.verbs:
+    verbs = _hazm()[2].verbs
+    if word in verbs:
         return word
-    unseen = lemmatizer.words.get(word, (0,))[0] == 0
-    best, best_count = word, 0
     for suffix in _JOINED_SUFFIXES:
-        stem = word[: -len(suffix)]
-        if not word.endswith(suffix) or len(stem) < 2:
-            continue
-        if f"{stem}\u200c{suffix}" in lemmatizer.verbs:
-            return f"{stem}\u200c{suffix}"
-        count = lemmatizer.words.get(stem, (0,))[0]
-        if unseen and count > best_count:
-            best, best_count = f"{stem}\u200c{suffix}", count
-    return best
+        if word.endswith(suffix) and f"{word[: -len(suffix)]}\u200c{suffix}" in verbs:
+            return f"{word[: -len(suffix)]}\u200c{suffix}"
+    stem = _likeliest_stem(word, _JOINED_SUFFIXES)
+    return f"{stem}\u200c{word[len(stem):]}" if stem else word
 
 
 def fold(text: str) -> tuple[str, list[int]]:
@@ -129,7 +142,17 @@ def sentence_breaks(norm: str) -> list[int]:
 
 
 def readable_lemma(word: str) -> str:
-    lemma = _hazm()[2].lemmatize(word)
+    """hazm's lemma, verbs as their infinitive (رفت#رو → رفتن). Where hazm keeps a word it never
+    saw, a possessive clitic is dropped (حرفش → حرف, قلبم → قلب) and a negated verb read as
+    its verb (نکرده → کردن)."""
+    lemmatizer = _hazm()[2]
+    lemma = lemmatizer.lemmatize(word)
+    if lemma == word and not _frequency(word):
+        if word.startswith("ن") and word[1:] in lemmatizer.verbs:
+            return readable_lemma(word[1:])
+        stem = _likeliest_stem(word, _CLITICS)
+        if stem:
+            return readable_lemma(stem)
     if "#" in lemma:  # hazm gives verbs as past#present stems: show the infinitive
         past = lemma.split("#", 1)[0] or lemma.split("#", 1)[1]
         return past + "ن" if past else word
@@ -139,7 +162,7 @@ def readable_lemma(word: str) -> str:
 def content_tokens(norm: str) -> tuple[tuple[str, ...], int]:
     """(content lemmas, number of words) of a normalized Farsi text."""
     _, tokenizer, _, stop = _hazm()
-    words = [w for w in tokenizer.tokenize(norm) if not _PUNCT.match(w)]
+    words = [_EDGE_PUNCT.sub("", w) for w in tokenizer.tokenize(norm) if not _PUNCT.match(w)]
     tokens = []
     for word in words:
         if word in stop or len(word) < 2:

@@ -8,9 +8,11 @@ not a pattern across the data. It is reduced to at most ``max_dimensions`` (LSA)
 language, and joined to the embedding (each view a unit vector, the lexical one scaled by
 ``weight``).
 
-Words link only units of the same language, so in a mixed corpus a unit's lexical view weighs
-``weight × its language's share of the units``: a small-minority language relies on the
-embedding, which is what places it next to the majority's themes.
+Words spelled alike link only units of the same language. So in a corpus of more than one language
+(``cross_lingual``) a term stands for its meaning, not its spelling: each unit's TF-IDF row is
+multiplied by the terms' own vectors from the embedding model (جلسه and "session" lie close), so
+words link units across languages; and a unit's lexical view weighs ``weight × its language's
+share of the units``, so a small-minority language relies most on the embedding.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ class LexicalConfig:
     weight: float = 1.0  # lexical view vs embedding (1: equal); 0: embedding only
     min_participants: int = 2  # a word counts when this many participants use it
     max_dimensions: int = 256  # LSA components kept for large corpora
+    cross_lingual: bool = True  # in a corpus of several languages, terms are compared by meaning
 
     def __post_init__(self) -> None:
         check(self.weight >= 0, "lexical.weight", "must be ≥ 0 (0 turns the lexical view off)")
@@ -63,20 +66,31 @@ def tfidf(segments: tuple[Segment, ...], vocabulary: list[str]):
         [terms(s) for s in segments])
 
 
-def lexical_view(segments: tuple[Segment, ...], cfg: LexicalConfig, seed: int) -> np.ndarray:
-    """Stage function: one row per unit (zeros where a unit has no shared word), language-centered."""
+def lexical_view(segments: tuple[Segment, ...], cfg: LexicalConfig, seed: int,
+                 term_vectors: np.ndarray | None = None) -> np.ndarray:
+    """Stage function: one row per unit (zeros where a unit has no shared word), language-centered.
+    With ``term_vectors`` (one per term of ``shared_vocabulary``, see ``by_meaning``) a unit is
+    the TF-IDF-weighted sum of its terms' vectors; without, LSA of the TF-IDF rows."""
     vocabulary = shared_vocabulary(segments, cfg.min_participants)
     if len(segments) < 2 or len(vocabulary) < 2:
         return np.zeros((len(segments), 0))
     matrix = tfidf(segments, vocabulary)
-    k = min(cfg.max_dimensions, len(segments) - 1, len(vocabulary) - 1)
-    from sklearn.decomposition import TruncatedSVD
+    if term_vectors is not None:
+        reduced = np.asarray(matrix @ (term_vectors - term_vectors.mean(axis=0)))
+    else:
+        from sklearn.decomposition import TruncatedSVD
 
-    reduced = TruncatedSVD(n_components=k, random_state=seed).fit_transform(matrix)
+        k = min(cfg.max_dimensions, len(segments) - 1, len(vocabulary) - 1)
+        reduced = TruncatedSVD(n_components=k, random_state=seed).fit_transform(matrix)
     empty = np.asarray(matrix.sum(axis=1)).ravel() == 0
     out = center_languages(reduced, [s.lang for s in segments], 0.0)
     out[empty] = 0.0
     return out
+
+
+def by_meaning(segments: tuple[Segment, ...], cfg: LexicalConfig) -> bool:
+    """Whether terms are compared by meaning: ``cross_lingual`` and more than one language."""
+    return cfg.cross_lingual and cfg.weight > 0 and len({s.lang for s in segments}) > 1
 
 
 def combine(dense: np.ndarray, lexical: np.ndarray, langs: list[str], weight: float) -> np.ndarray:

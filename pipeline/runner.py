@@ -36,7 +36,7 @@ from .errors import (
     MazmunError,
 )
 from .ingest import ingest
-from .lexical import combine, lexical_view
+from .lexical import by_meaning, combine, lexical_view, shared_vocabulary
 from .preprocess import normalized, preprocess
 from .relevance import bank, relevance
 from .segment import preceding_questions, segment
@@ -123,7 +123,8 @@ def embed_units(corpus: Corpus, seg: Segmentation, cfg: Config, embedder: Embedd
     return vectors, fresh
 
 
-def clustering_space(vectors: np.ndarray, seg: Segmentation, cfg: Config) -> tuple[np.ndarray, int]:
+def clustering_space(vectors: np.ndarray, seg: Segmentation, cfg: Config, embedder: Embedder,
+                     cache: EmbeddingCache | None) -> tuple[np.ndarray, int]:
     """The space units are clustered in: the language-centered embedding joined to the lexical
     view, centered again (joining and renormalizing leaves a small offset between languages).
     Also the lexical view's number of dimensions."""
@@ -132,7 +133,11 @@ def clustering_space(vectors: np.ndarray, seg: Segmentation, cfg: Config) -> tup
     def center(x: np.ndarray) -> np.ndarray:
         return center_languages(x, langs, cfg.reduce.language_shrinkage) if cfg.reduce.center_languages else x
 
-    words = lexical_view(seg.segments, cfg.lexical, cfg.seed)
+    terms = None
+    if by_meaning(seg.segments, cfg.lexical):
+        vocabulary = shared_vocabulary(seg.segments, cfg.lexical.min_participants)
+        terms = embed_texts(vocabulary, embedder, cfg.embed, cache)[0] if len(vocabulary) >= 2 else None
+    words = lexical_view(seg.segments, cfg.lexical, cfg.seed, terms)
     return center(combine(center(vectors), words, langs, cfg.lexical.weight)), int(words.shape[1])
 
 
@@ -162,8 +167,9 @@ def run_stages(sources: list[SourceFile], cfg: Config, cache: EmbeddingCache | N
         vectors, fresh = embed_units(corpus, seg, cfg, embedder, cache)
         rec.update(model=embedder.model_id, embedded=fresh, from_cache=len(seg.segments) - fresh)
     with clock.stage("lexical", log) as rec:
-        space, dims = clustering_space(vectors, seg, cfg)
-        rec.update(dimensions=dims, weight=cfg.lexical.weight)
+        space, dims = clustering_space(vectors, seg, cfg, embedder, cache)
+        rec.update(dimensions=dims, weight=cfg.lexical.weight,
+                   by_meaning=by_meaning(seg.segments, cfg.lexical))
     with clock.stage("reduce", log) as rec:
         seeds = run_seeds(len(space), cfg.reduce, cfg.cluster, cfg.seed)
         layouts = [reduce(space, cfg.reduce, s) for s in seeds] if len(space) else [space]

