@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import labels as lab
-from .hierarchy import HierarchyConfig, centroids, group_codes
+from .hierarchy import HierarchyConfig, group_codes
 from .labels import LabelConfig
 from .types import Segment
 
@@ -79,7 +79,7 @@ def build_codebook(segments: tuple[Segment, ...], x: np.ndarray, labels: np.ndar
     n_codes = int(labels.max()) + 1 if len(labels) and labels.max() >= 0 else 0
     if n_codes == 0:
         return Codebook((), (), tuple(Assignment("", "", 0.0) for _ in segments))
-    themes = group_codes(centroids(x, labels, n_codes), hcfg)
+    themes = group_codes(x, labels, hcfg)
     theme_order, code_order = _order(labels, themes, segments)
     code_id = {c: f"C{i + 1:02d}" for i, c in enumerate(code_order)}
     theme_id = {t: f"T{i + 1}" for i, t in enumerate(theme_order)}

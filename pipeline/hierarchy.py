@@ -1,7 +1,9 @@
 """Stage 7, hierarchy: candidate codes → candidate themes.
 
 Codes are grouped by average-linkage clustering of their centroids (cosine). The number of
-themes is the one whose grouping separates best (silhouette), unless fixed in the config.
+themes is the one under which the *units*, labelled by their theme, separate best (silhouette
+over the units; a silhouette over a handful of code centroids is too few points to judge and
+nearly always chose two themes), unless fixed in the config.
 """
 
 from __future__ import annotations
@@ -28,27 +30,28 @@ def centroids(x: np.ndarray, labels: np.ndarray, n_codes: int) -> np.ndarray:
     return unit_rows(np.vstack([x[labels == c].mean(axis=0) for c in range(n_codes)]))
 
 
-def group_codes(code_vectors: np.ndarray, cfg: HierarchyConfig) -> np.ndarray:
-    """Stage function: a theme index (0-based) for each code."""
-    n = len(code_vectors)
+def group_codes(x: np.ndarray, labels: np.ndarray, cfg: HierarchyConfig) -> np.ndarray:
+    """Stage function: a theme index (0-based) for each code, from the units' vectors ``x`` and
+    their code ``labels`` (-1: unassigned, ignored)."""
+    n = int(labels.max()) + 1 if len(labels) else 0
     if n <= 2:
         return np.arange(n)
     from scipy.cluster.hierarchy import fcluster, linkage
-    from scipy.spatial.distance import pdist, squareform
+    from scipy.spatial.distance import pdist
     from sklearn.metrics import silhouette_score
 
-    distances = pdist(code_vectors, metric="cosine")
-    tree = linkage(distances, method="average")
+    tree = linkage(pdist(centroids(x, labels, n), metric="cosine"), method="average")
     if cfg.n_themes:
         best = fcluster(tree, min(cfg.n_themes, n), criterion="maxclust")
     else:
-        square = squareform(distances)
+        coded = labels >= 0
         best, best_score = np.ones(n, dtype=int), -2.0
         for k in range(2, min(n - 1, cfg.max_themes) + 1):
             grouping = fcluster(tree, k, criterion="maxclust")
             if len(set(grouping)) < 2:
                 continue
-            score = silhouette_score(square, grouping, metric="precomputed")
+            score = silhouette_score(x[coded], grouping[labels[coded]], metric="cosine",
+                                     sample_size=min(int(coded.sum()), 2000), random_state=0)
             if score > best_score + 1e-12:
                 best, best_score = grouping, score
     _, dense = np.unique(best, return_inverse=True)
