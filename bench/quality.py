@@ -82,15 +82,29 @@ def score_set(folder: Path, cfg: Config, seeds: list[int], systems: list[str], c
     runners = {"mazmun": lambda seed: mazmun_spans(sources, replace(cfg, seed=seed), cache),
                "bertopic": lambda seed: bertopic_spans(inputs, seed)}
     out: dict[str, list] = {s: [] for s in systems}
+    codes: dict[str, list[list[str]]] = {s: [] for s in systems}
     for seed in seeds:
         for system in systems:
             started = time.perf_counter()
             spans = runners[system](seed)
             result = compare(documents, spans, quotes, cfg.compare)
+            codes[system].append([s.code for s in spans])
             out[system].append({"seed": seed, "seconds": round(time.perf_counter() - started, 1),
                                 "codes": len({s.code for s in spans if s.code}),
                                 "scores": result["scores"]})
+    for system, runs in out.items():
+        for run, agreement in zip(runs, seed_agreement(codes[system])):
+            run["seed_ari"] = agreement
     return out
+
+
+def seed_agreement(labels: list[list[str]]) -> list[float]:
+    """For each run, the mean ARI of its units' codes with the other seeds' runs (unassigned is a
+    code of its own): 1 means another seed gives the same codes."""
+    from sklearn.metrics import adjusted_rand_score
+
+    return [round(float(np.mean([adjusted_rand_score(a, b) for j, b in enumerate(labels) if j != i])), 3)
+            if len(labels) > 1 else 1.0 for i, a in enumerate(labels)]
 
 
 def summary(runs: list[dict], level: str = "theme", auto: str = "code") -> dict[str, list[float]]:
@@ -99,15 +113,17 @@ def summary(runs: list[dict], level: str = "theme", auto: str = "code") -> dict[
 
 
 def table(results: dict) -> str:
-    lines = ["| study | lang | system | codes | NMI | ARI | coverage | filler rej. | theme recall |",
-             "|---|---|---|---|---|---|---|---|---|"]
+    lines = ["| study | lang | system | codes | NMI | ARI | coverage | filler rej. | theme recall "
+             "| seed ARI |", "|---|---|---|---|---|---|---|---|---|---|"]
     for key, systems in results.items():
         study, lang = key.split("/")
         for system, runs in systems.items():
             s = summary(runs)
             codes = np.mean([r["codes"] for r in runs])
             cells = [f"{s[m][0]:.2f} ± {s[m][1]:.2f}" for m in METRICS]
-            lines.append(f"| {study} | {lang} | {system} | {codes:.0f} | " + " | ".join(cells) + " |")
+            stability = np.mean([r.get("seed_ari", 1.0) for r in runs])
+            lines.append(f"| {study} | {lang} | {system} | {codes:.0f} | " + " | ".join(cells)
+                         + f" | {stability:.2f} |")
     return "\n".join(lines)
 
 
