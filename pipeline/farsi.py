@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections import Counter
 from functools import lru_cache
 
 # Spoken-Farsi fillers and discourse markers that carry no theme (added to hazm's stop words).
@@ -13,8 +14,11 @@ SPOKEN_FILLERS = (
     "ببینید ببین بگذارید بذارید ببینم راستش همین همون چیز چیزی چیزها کار یک‌جورهایی جورهایی "
     "اصلا اصلاً البته شاید خیلی کمی یکم بعد قبل الان اینجا آنجا اونجا فکر کنم می‌دونید "
     "می‌دانید می‌گم می‌گویم گفتم بگم بگویم شما من ما ممنون ممنونم مرسی سلام آقای خانم "
-    "خداحافظ حتما حتماً بفرمایید موافقم درسته دقیقا دقیقاً اوم هوم باشه چشم"
+    "خداحافظ حتما حتماً بفرمایید موافقم درسته دقیقا دقیقاً اوم هوم باشه چشم "
+    "این‌که آن‌که توی هیچ‌وقت این‌طوری همین‌طور"
 ).split()
+# Verbs whose infinitive is not past stem + ن (hazm lists باشید#باش, a present stem of بودن).
+_INFINITIVES = {"باش": "بودن"}
 
 # Plural endings and pronoun clitics: typed after a space instead of a half-space
 # (کتاب هایش) they are left as words of their own, which carry no content (stop words).
@@ -154,20 +158,40 @@ def readable_lemma(word: str) -> str:
         if stem:
             return readable_lemma(stem)
     if "#" in lemma:  # hazm gives verbs as past#present stems: show the infinitive
-        past = lemma.split("#", 1)[0] or lemma.split("#", 1)[1]
-        return past + "ن" if past else word
+        past, present = lemma.split("#", 1)
+        if present in _INFINITIVES:
+            return _INFINITIVES[present]
+        return (past or present) + "ن" if past or present else word
     return lemma or word
 
 
-def content_tokens(norm: str) -> tuple[tuple[str, ...], int]:
-    """(content lemmas, number of words) of a normalized Farsi text."""
-    _, tokenizer, _, stop = _hazm()
-    words = [_EDGE_PUNCT.sub("", w) for w in tokenizer.tokenize(norm) if not _PUNCT.match(w)]
+def _words(norm: str) -> list[str]:
+    _, tokenizer, _, _ = _hazm()
+    return [_EDGE_PUNCT.sub("", w) for w in tokenizer.tokenize(norm) if not _PUNCT.match(w)]
+
+
+def words_in_use(norms) -> Counter:
+    """How often each word of the normalized texts ``norms`` occurs (each part of a half-space
+    word counted too)."""
+    return Counter(part for norm in norms for word in _words(norm)
+                   for part in dict.fromkeys((word, *word.split("\u200c"))))
+
+
+def content_tokens(norm: str, in_use: Counter | None = None) -> tuple[tuple[str, ...], int]:
+    """(content lemmas, number of words) of a normalized Farsi text. With ``in_use`` (the
+    corpus's words, see ``words_in_use``), a lemma that only cuts a possessive clitic off a word
+    the corpus repeats stays the word when the corpus never uses the shorter form: بالینت
+    (Balint) is not بالین (bedside) + ت."""
+    stop = _hazm()[3]
+    words = _words(norm)
     tokens = []
     for word in words:
         if word in stop or len(word) < 2:
             continue
         lemma = readable_lemma(word)
+        if in_use is not None and not in_use[lemma] and in_use[word] >= 2 and word.startswith(lemma) \
+                and word[len(lemma):] in _CLITICS:
+            lemma = word
         if lemma not in stop:
             tokens.append(lemma)
     return tuple(tokens), len(words)

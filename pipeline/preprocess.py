@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from . import english, farsi
 from .config import check
@@ -81,6 +81,15 @@ def english_sentences(text: str, turn: Turn, doc) -> tuple[Sentence, ...]:
     return tuple(sentences)
 
 
+def farsi_words_in_use(turns: tuple[ProcessedTurn, ...]) -> tuple[ProcessedTurn, ...]:
+    """Farsi tokens read again knowing the corpus's words (see ``farsi.content_tokens``): a name
+    hazm would cut (بالینت) stays whole when nobody says the shorter form."""
+    in_use = farsi.words_in_use(s.norm for t in turns if t.lang == FA for s in t.sentences)
+    return tuple(replace(t, sentences=tuple(replace(s, tokens=farsi.content_tokens(s.norm, in_use)[0])
+                                            for s in t.sentences)) if t.lang == FA else t
+                 for t in turns)
+
+
 def preprocess(corpus: Corpus, cfg: PreprocessConfig) -> tuple[ProcessedTurn, ...]:
     """Stage function: participant turns with language and sentences, in document order."""
     items: list[tuple[Document, Turn, str]] = []
@@ -99,4 +108,4 @@ def preprocess(corpus: Corpus, cfg: PreprocessConfig) -> tuple[ProcessedTurn, ..
         else:
             sentences = english_sentences(doc.text, turn, next(english_docs))
         out.append(ProcessedTurn(doc.name, turn, lang, sentences))
-    return tuple(out)
+    return farsi_words_in_use(tuple(out))

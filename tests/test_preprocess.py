@@ -114,9 +114,24 @@ def test_possessive_clitics_come_off_words_hazm_keeps_whole(word, lemma):
     assert readable_lemma(word) == lemma  # مردم, آدم, درست are words, not مرد + م …
 
 
+def test_spoken_fillers_with_half_spaces_are_stop_words_and_bash_reads_as_budan():
+    assert content_tokens("توی جلسه این‌که گفتم هیچ‌وقت یادم نمی‌رود")[0] == ("جلسه", "یاد", "رفتن")
+    assert readable_lemma("باشید") == readable_lemma("باشم") == "بودن"  # hazm: باشید#باش
+
+
 def test_negated_verbs_and_ellipses_read_as_the_plain_word():
     assert readable_lemma("نکرده") == readable_lemma("کرده")
     assert content_tokens("…باور کن، حرفش را زد")[0][:1] == ("باور",)
+
+
+def test_a_name_hazm_would_cut_stays_whole_when_repeated_and_the_stem_never_said():
+    _, turns = _turns("مصاحبه‌گر: ?\n\nم۱: گروه بالینت به من کمک کرد. حرفش را زدم و حرف زدن آسان شد. "
+                      "بالینت را دوست داشتم و قلبم آرام شد.\n")
+    tokens = [t for s in turns[0].sentences for t in s.tokens]
+    assert "بالینت" in tokens and "بالین" not in tokens  # hazm alone: بالین (bedside) + ت
+    assert "حرف" in tokens and "حرفش" not in tokens  # حرف is said on its own: حرفش is حرف + ش
+    assert "قلب" in tokens  # قلبم said once: an incidental "my heart", not a name
+    assert content_tokens("گروه بالینت")[0] == ("گروه", "بالین")
 
 
 def test_half_space_words_stay_whole_and_verbs_read_as_infinitives():
