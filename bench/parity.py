@@ -86,6 +86,15 @@ def code_map(a: dict[str, np.ndarray], b: dict[str, np.ndarray], files: list[str
     return {y: max(c, key=c.get) for y, c in pairs.items()}
 
 
+def swapped_run(sources: list[SourceFile], texts: dict[str, str], a: dict[str, np.ndarray],
+                replacement: SourceFile, text: str, cfg: Config, cache) -> tuple[dict, dict[str, str]]:
+    """The corpus analyzed again with one file replaced (``text``: its decoded text): codes per
+    character, and the map of its codes to run ``a``'s by overlap on the unchanged files."""
+    swapped = [replacement if s.name == replacement.name else s for s in sources]
+    b = char_codes({**texts, replacement.name: text}, mazmun_spans(swapped, cfg, cache))
+    return b, code_map(a, b, [n for n in texts if n != replacement.name])
+
+
 def quote_agreement(raw: str, clean: str, a: np.ndarray, b: np.ndarray, at: tuple[int, int],
                     bt: tuple[int, int], to_a: dict[str, str]) -> tuple[int, int]:
     """(agreeing, total) characters of one quote; messy and clean spelling aligned by folding."""
@@ -114,9 +123,8 @@ def messy_agreement(data: tuple, spans: list[AutoSpan], gold: dict[tuple[str, st
     a = char_codes(texts, spans)
     out = {}
     for name in [s.name for s in sources if s.name in clean and clean[s.name].encode("utf-8") != s.data]:
-        swapped = [SourceFile(name, clean[name].encode("utf-8")) if s.name == name else s for s in sources]
-        b = char_codes({**texts, name: clean[name]}, mazmun_spans(swapped, cfg, cache))
-        to_a = code_map(a, b, [n for n in texts if n != name])
+        b, to_a = swapped_run(sources, texts, a, SourceFile(name, clean[name].encode("utf-8")), clean[name],
+                              cfg, cache)
         agree = total = 0
         for raw, tidy in by_file.get(name, []):
             i, j = texts[name].find(raw), clean[name].find(tidy)
@@ -144,9 +152,7 @@ def minority_agreement(en: tuple, fa: tuple, spans: list[AutoSpan], cfg: Config,
     for farsi in fa_sources:
         if farsi.name not in texts:
             continue
-        swapped = [farsi if s.name == farsi.name else s for s in sources]
-        b = char_codes({**texts, farsi.name: fa_texts[farsi.name]}, mazmun_spans(swapped, cfg, cache))
-        to_a = code_map(a, b, [n for n in texts if n != farsi.name])
+        b, to_a = swapped_run(sources, texts, a, farsi, fa_texts[farsi.name], cfg, cache)
         for q in {q.quote_id: q for q in fa_quotes if q.file == farsi.name}.values():
             i, j = texts[farsi.name].find(english.get(q.quote_id, "\0")), fa_texts[farsi.name].find(q.quote)
             if i < 0 or j < 0:

@@ -170,6 +170,11 @@ def _words(norm: str) -> list[str]:
     return [_EDGE_PUNCT.sub("", w) for w in tokenizer.tokenize(norm) if not _PUNCT.match(w)]
 
 
+def count_words(norm: str) -> int:
+    """Words of a normalized Farsi text, punctuation and numbers left out."""
+    return len(_words(norm))
+
+
 def words_in_use(norms) -> Counter:
     """How often each word of the normalized texts ``norms`` occurs (each part of a half-space
     word counted too)."""

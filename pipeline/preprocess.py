@@ -66,8 +66,7 @@ def farsi_sentences(text: str, turn: Turn) -> tuple[Sentence, ...]:
         lo = bisect.bisect_left(mapping, start - turn.start, hi=len(norm))
         hi = bisect.bisect_left(mapping, end - turn.start, lo=lo, hi=len(norm))
         piece = norm[lo:hi].strip() or text[start:end]
-        tokens, n_words = farsi.content_tokens(piece)
-        sentences.append(Sentence(start, end, piece, tokens, n_words))
+        sentences.append(Sentence(start, end, piece, (), farsi.count_words(piece)))  # tokens: below
     return tuple(sentences)
 
 
@@ -81,9 +80,10 @@ def english_sentences(text: str, turn: Turn, doc) -> tuple[Sentence, ...]:
     return tuple(sentences)
 
 
-def farsi_words_in_use(turns: tuple[ProcessedTurn, ...]) -> tuple[ProcessedTurn, ...]:
-    """Farsi tokens read again knowing the corpus's words (see ``farsi.content_tokens``): a name
-    hazm would cut (بالینت) stays whole when nobody says the shorter form."""
+def farsi_tokens(turns: tuple[ProcessedTurn, ...]) -> tuple[ProcessedTurn, ...]:
+    """Farsi sentences' content tokens, read knowing the whole corpus's words (see
+    ``farsi.content_tokens``): a name hazm would cut (بالینت) stays whole when nobody says the
+    shorter form."""
     in_use = farsi.words_in_use(s.norm for t in turns if t.lang == FA for s in t.sentences)
     return tuple(replace(t, sentences=tuple(replace(s, tokens=farsi.content_tokens(s.norm, in_use)[0])
                                             for s in t.sentences)) if t.lang == FA else t
@@ -108,4 +108,4 @@ def preprocess(corpus: Corpus, cfg: PreprocessConfig) -> tuple[ProcessedTurn, ..
         else:
             sentences = english_sentences(doc.text, turn, next(english_docs))
         out.append(ProcessedTurn(doc.name, turn, lang, sentences))
-    return farsi_words_in_use(tuple(out))
+    return farsi_tokens(tuple(out))
