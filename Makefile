@@ -12,6 +12,8 @@ RUN    ?=
 CODING ?=
 TRANSCRIPTS ?=
 LEVEL  ?= theme
+FORMAT ?= qdpx
+CONFIRMED ?=
 SEEDS  ?= 0 1 2
 BENCH  ?= ../shared/benchmark
 
@@ -20,11 +22,12 @@ export TRANSFORMERS_OFFLINE := 1
 export NUMBA_CACHE_DIR := $(CURDIR)/.cache/numba
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help venv analyze compare test lint bench-speed bench-quality bench-parity clean
+.PHONY: help venv analyze compare export test lint bench-speed bench-quality bench-parity clean
 
 help:
 	@echo "make analyze [IN=folder] [CONFIG=configs/x.yaml] [OUT=runs/name] [SET='cluster.min_cluster_size=5']"
 	@echo "make compare RUN=runs/<run> CODING=coding.csv [TRANSCRIPTS=folder] [LEVEL=theme|subtheme|code]"
+	@echo "make export RUN=runs/<run> [FORMAT=qdpx|qdc|csv|json] [OUT=file] [CONFIRMED=1]"
 	@echo "make test          run the test suite (real models, offline)"
 	@echo "make lint          ruff"
 	@echo "make bench-speed   seconds per stage and peak memory; BERTopic side by side"
@@ -49,6 +52,11 @@ compare: $(STAMP)
 	@test -n "$(RUN)" -a -n "$(CODING)" || { echo "usage: make compare RUN=runs/<run> CODING=coding.csv"; exit 2; }
 	$(PY) -m pipeline compare $(RUN) $(CODING) --level $(LEVEL) --config $(CONFIG) \
 		$(if $(TRANSCRIPTS),--transcripts $(TRANSCRIPTS))
+
+export: $(STAMP)
+	@test -n "$(RUN)" || { echo "usage: make export RUN=runs/<run> [FORMAT=qdpx|qdc|csv|json] [OUT=file] [CONFIRMED=1]"; exit 2; }
+	$(PY) -m pipeline export $(RUN) --format $(FORMAT) --out $(or $(OUT),$(RUN)/export.$(FORMAT)) \
+		$(if $(CONFIRMED),--confirmed) $(if $(TRANSCRIPTS),--transcripts $(TRANSCRIPTS))
 
 test: $(STAMP)
 	$(PY) -m pytest -q

@@ -1,5 +1,6 @@
 """Command line: ``mazmun analyze DIR [--config F] [--set section.key=value ...] [--out DIR]`` and
-``mazmun compare RUN CODING [--level theme|subtheme|code]``."""
+``mazmun compare RUN CODING [--level theme|subtheme|code]`` and
+``mazmun export RUN --format qdpx|qdc|csv|json --out PATH [--confirmed] [--coder NAME]``."""
 
 from __future__ import annotations
 
@@ -37,8 +38,8 @@ def _parser() -> argparse.ArgumentParser:
     analyze.add_argument("--verbose", action="store_true", help="show tracebacks on errors")
     comp = commands.add_parser("compare", help="score a run against human coding (writes comparison.*)")
     comp.add_argument("run", type=Path, help="run folder written by 'mazmun analyze'")
-    comp.add_argument("coding", type=Path, help="human coding CSV: file, speaker, quote (or start, end), "
-                      "theme_id, theme, subtheme_id, subtheme, code_id, code")
+    comp.add_argument("coding", type=Path, help="human coding: a CSV (file, speaker, quote (or start, end), "
+                      "theme_id, theme, subtheme_id, subtheme, code_id, code) or a REFI-QDA project .qdpx")
     comp.add_argument("--level", choices=("theme", "subtheme", "code"), help="human level shown in detail")
     comp.add_argument("--auto-level", choices=("code", "theme"), help="automatic level shown in detail")
     comp.add_argument("--transcripts", type=Path, help="transcript folder (default: the run's input)")
@@ -46,7 +47,38 @@ def _parser() -> argparse.ArgumentParser:
     comp.add_argument("--set", dest="overrides", action="append", default=[], metavar="compare.KEY=VALUE")
     comp.add_argument("--quiet", action="store_true", help="print only the comparison file")
     comp.add_argument("--verbose", action="store_true", help="show tracebacks on errors")
+    _export_parser(commands)
     return parser
+
+
+def _export_parser(commands: argparse._SubParsersAction) -> None:
+    from .export_run import FORMATS
+
+    exp = commands.add_parser("export", help="a run's codes as REFI-QDA (.qdpx project, .qdc codebook), "
+                              "CSV or JSON")
+    exp.add_argument("run", type=Path, help="run folder written by 'mazmun analyze'")
+    exp.add_argument("--format", required=True, choices=FORMATS,
+                     help="qdpx: project for NVivo, ATLAS.ti, MAXQDA, QualCoder; qdc: codebook alone; "
+                     "csv: one row per coded unit; json: codebook with units")
+    exp.add_argument("--out", type=Path, required=True, help="file to write")
+    exp.add_argument("--confirmed", action="store_true", help="only the codes coders accepted")
+    exp.add_argument("--coder", help="replay only this coder's decisions (default: everyone's, in order)")
+    exp.add_argument("--transcripts", type=Path,
+                     help="transcript folder for .qdpx (default: the run's input)")
+    exp.add_argument("--verbose", action="store_true", help="show tracebacks on errors")
+
+
+def _export(args: argparse.Namespace) -> int:
+    from .export_run import export_run
+
+    state = export_run(args.run, args.format, args.out, args.confirmed, args.coder, args.transcripts)
+    coded = sum(1 for c in state.assigned.values() if c)
+    print(f"mazmun: {len(state.codes)} codes in {len(state.themes)} themes, {coded} coded units "
+          f"→ {args.out}", file=sys.stderr)
+    for problem in state.problems:
+        print(f"mazmun: decision not applied: {problem}", file=sys.stderr)
+    print(args.out)
+    return 0
 
 
 def _analyze(args: argparse.Namespace) -> int:
@@ -97,7 +129,7 @@ def main(argv: list[str] | None = None) -> int:
     _offline_environment()
     args = _parser().parse_args(argv)
     try:
-        return _analyze(args) if args.command == "analyze" else _compare(args)
+        return {"analyze": _analyze, "compare": _compare, "export": _export}[args.command](args)
     except MazmunError as exc:
         if args.verbose:
             traceback.print_exc()

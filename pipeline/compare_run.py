@@ -8,15 +8,17 @@ import io
 import json
 import os
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from .coding import parse_coding
+from .coding import CodedQuote, parse_coding
 from .compare import AutoSpan, CompareConfig, compare
 from .compare_report import render_heatmap, render_markdown
 from .encoding import DecodeError, decode
 from .errors import E_CODING, E_OUTPUT, E_RUN, E_TRANSCRIPTS, MazmunError
 from .ingest import ingest
+from .refi import read_qdpx
 from .runner import read_sources
 from .settings import Config, from_mapping
 from .types import Document
@@ -66,12 +68,15 @@ def read_transcripts(folder: Path, manifest: dict[str, Any], cfg: Config) -> lis
     return [by_name[n] for n in sorted(recorded)]
 
 
-def read_coding(path: Path) -> list:
+def read_coding(path: Path) -> list[CodedQuote]:
+    """Human coding from a CSV table, or from a REFI-QDA project (.qdpx) exported by a QDA program."""
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise MazmunError(E_CODING, f"cannot read the coding table {path}: {exc.strerror}",
                           "pass a CSV with columns file, speaker, quote, theme, subtheme, code") from exc
+    if path.suffix.lower() == ".qdpx":
+        return read_qdpx(data, path.name)
     try:
         text, _ = decode(data)
     except DecodeError as exc:
@@ -79,16 +84,32 @@ def read_coding(path: Path) -> list:
     return parse_coding(text, path.name)
 
 
-def _write_into(folder: Path, files: dict[str, bytes]) -> None:
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file in the same folder, renamed into place."""
     try:
-        for name, data in files.items():
-            fd, tmp = tempfile.mkstemp(prefix=f".{name}.", dir=folder)
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-            os.replace(tmp, folder / name)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
     except OSError as exc:
-        raise MazmunError(E_OUTPUT, f"cannot write into the run folder {folder}: {exc.strerror}",
-                          "check its permissions") from exc
+        raise MazmunError(E_OUTPUT, f"cannot write {path}: {exc.strerror}",
+                          "choose another path, or check its folder's permissions") from exc
+
+
+def _match_files(quotes: list[CodedQuote], names: set[str]) -> list[CodedQuote]:
+    """QDA programs often name a source without its extension: ``P1`` is the run's ``P1.txt``
+    when exactly one analyzed file has that stem."""
+    stems: dict[str, list[str]] = {}
+    for name in names:
+        stems.setdefault(Path(name).stem, []).append(name)
+    out = []
+    for q in quotes:
+        candidates = stems.get(Path(q.file).stem, [])
+        if q.file not in names and len(candidates) == 1:
+            q = replace(q, file=candidates[0])
+        out.append(q)
+    return out
 
 
 def compare_run(run: Path, coding: Path, transcripts: Path | None, cfg: CompareConfig) -> dict[str, Any]:
@@ -96,7 +117,7 @@ def compare_run(run: Path, coding: Path, transcripts: Path | None, cfg: CompareC
     manifest, run_cfg, spans, names = read_run(run)
     folder = transcripts or Path(manifest.get("input", ""))
     documents = read_transcripts(folder, manifest, run_cfg)
-    quotes = read_coding(coding)
+    quotes = _match_files(read_coding(coding), {d.name for d in documents})
     unknown = sorted({q.file for q in quotes} - {d.name for d in documents})
     if unknown:
         raise MazmunError(E_CODING, f"{coding.name} codes {unknown[0]}, which the run did not analyze",
@@ -106,9 +127,8 @@ def compare_run(run: Path, coding: Path, transcripts: Path | None, cfg: CompareC
     title = f"{run.name}: human {cfg.level} × automatic {cfg.auto_level} (share of characters)"
     matrix = dict(result["matrix"])
     matrix["columns"] = [f"{c} {names.get(c, '')}".strip()[:30] for c in matrix["columns"]]
-    _write_into(run, {
-        "comparison.json": (json.dumps(result, ensure_ascii=False, indent=2) + "\n").encode("utf-8"),
-        "comparison.md": render_markdown(result, run.name, coding.name, names).encode("utf-8"),
-        "comparison.png": render_heatmap(matrix, title),
-    })
+    data = json.dumps(result, ensure_ascii=False, indent=2) + "\n"
+    write_atomic(run / "comparison.json", data.encode("utf-8"))
+    write_atomic(run / "comparison.md", render_markdown(result, run.name, coding.name, names).encode("utf-8"))
+    write_atomic(run / "comparison.png", render_heatmap(matrix, title))
     return result

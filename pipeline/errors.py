@@ -30,3 +30,5 @@ E_OUTPUT = "E401"  # output folder cannot be written
 E_CODING = "E501"  # human coding table missing, unreadable or malformed
 E_RUN = "E502"  # not a mazmun run folder, or the run lacks what compare needs
 E_TRANSCRIPTS = "E503"  # transcripts missing or changed since the run
+E_DECISIONS = "E504"  # decisions.jsonl line malformed
+E_EXCHANGE = "E505"  # REFI-QDA file (.qdpx/.qdc) unreadable or malformed

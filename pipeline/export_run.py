@@ -1,0 +1,100 @@
+"""I/O for ``mazmun export``: read a run folder and its coders' decisions, write the codebook and
+codings as REFI-QDA (``.qdpx`` project, ``.qdc`` codebook), CSV or JSON (atomically)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+from . import decisions as dec
+from . import refi
+from .compare_run import read_run, read_transcripts, write_atomic
+from .errors import E_RUN, MazmunError
+from .outputs import to_csv
+
+FORMATS = ("qdpx", "qdc", "csv", "json")
+DECISIONS = "decisions.jsonl"
+CODING_COLUMNS = ("file", "speaker", "segment_id", "start", "end", "quote", "theme_id", "theme",
+                  "subtheme_id", "subtheme", "code_id", "code", "status", "definition")
+
+
+def read_units(run: Path) -> tuple[list[dec.Unit], dict[str, str]]:
+    """The run's meaning units and the code each was given."""
+    rows = list(csv.DictReader(io.StringIO((run / "segments.csv").read_text(encoding="utf-8"))))
+    units = [dec.Unit(r["segment_id"], r["file"], r["speaker"], int(r["start"]), int(r["end"]), r["text"])
+             for r in rows]
+    return units, {r["segment_id"]: r["code_id"] for r in rows}
+
+
+def read_decisions(path: Path) -> list[dict[str, Any]]:
+    if not path.is_file():
+        return []
+    return dec.read(path.read_text(encoding="utf-8"), path.name)
+
+
+def load_state(run: Path, coder: str | None = None) -> dec.State:
+    """The run's codebook with its decisions replayed (only ``coder``'s, when given)."""
+    read_run(run)  # checks it is a run folder
+    book_path = run / "codebook.json"
+    if not book_path.is_file():
+        raise MazmunError(E_RUN, f"{run} has no codebook.json", "analyze the transcripts again")
+    book = json.loads(book_path.read_text(encoding="utf-8"))
+    units, assigned = read_units(run)
+    decisions = [d for d in read_decisions(run / DECISIONS) if coder is None or d["coder"] == coder]
+    return dec.apply(dec.initial_state(units, assigned, book), decisions)
+
+
+def coding_rows(state: dec.State) -> list[dict[str, Any]]:
+    """One row per coded unit, in the columns ``mazmun compare`` reads as human coding."""
+    rows = []
+    for unit in state.units:
+        code = state.codes.get(state.assigned[unit.segment_id])
+        if code is None:
+            continue
+        theme = state.themes.get(code.theme)
+        rows.append({"file": unit.file, "speaker": unit.speaker, "segment_id": unit.segment_id,
+                     "start": unit.start, "end": unit.end, "quote": unit.text,
+                     "theme_id": code.theme, "theme": theme.label if theme else "", "subtheme_id": "",
+                     "subtheme": "", "code_id": code.id, "code": code.label, "status": code.status,
+                     "definition": code.definition})
+    return rows
+
+
+def state_json(state: dec.State) -> str:
+    data = {
+        "themes": [{"theme_id": t.id, "label": t.label, "definition": t.definition,
+                    "code_ids": sorted(c.id for c in state.codes.values() if c.theme == t.id)}
+                   for t in sorted(state.themes.values(), key=lambda t: t.id)],
+        "codes": [{"code_id": c.id, "label": c.label, "theme_id": c.theme, "status": c.status,
+                   "definition": c.definition, "keywords": list(c.keywords), "origin": c.origin,
+                   "segment_ids": state.members(c.id)}
+                  for c in sorted(state.codes.values(), key=lambda c: c.id)],
+        "unassigned": [u.segment_id for u in state.units if not state.assigned[u.segment_id]],
+        "problems": list(state.problems),
+    }
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def render(run: Path, state: dec.State, fmt: str, transcripts: Path | None) -> bytes:
+    if fmt == "qdc":
+        return refi.qdc(state)
+    if fmt == "csv":
+        return to_csv(coding_rows(state), CODING_COLUMNS).encode("utf-8")
+    if fmt == "json":
+        return state_json(state).encode("utf-8")
+    manifest, cfg, _, _ = read_run(run)
+    documents = read_transcripts(transcripts or Path(manifest.get("input", "")), manifest, cfg)
+    return refi.qdpx(state, documents, run.name)
+
+
+def export_run(run: Path, fmt: str, out: Path, confirmed: bool = False, coder: str | None = None,
+               transcripts: Path | None = None) -> dec.State:
+    """Write the run's codes (all candidates, or only what coders confirmed) to ``out``."""
+    state = load_state(run, coder)
+    if confirmed:
+        state = state.confirmed()
+    write_atomic(out, render(run, state, fmt, transcripts))
+    return state

@@ -1,0 +1,218 @@
+"""REFI-QDA exchange (the format NVivo, ATLAS.ti, MAXQDA and QualCoder share): a run's codes as a
+``.qdpx`` project (transcripts, codebook, codings) or a ``.qdc`` codebook, and human coding read
+back from a ``.qdpx`` for ``mazmun compare``.
+
+Positions: a selection's ``startPosition``/``endPosition`` count characters (code points) of the
+source text stored in the project. mazmun stores each transcript with Windows line endings
+turned into ``\\n`` (tools that display text drop the ``\\r``, and their positions then drift by
+one per line) and maps every offset accordingly. GUIDs are derived from the content, so the same
+run exports the same file.
+"""
+
+from __future__ import annotations
+
+import io
+import uuid
+import zipfile
+from datetime import UTC, datetime
+from xml.etree import ElementTree as ET
+
+from .coding import CodedQuote
+from .decisions import State
+from .errors import E_EXCHANGE, MazmunError
+from .types import Document
+
+PROJECT_NS = "urn:QDA-XML:project:1.0"
+CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
+_ROOT = uuid.UUID("6d617a6d-756e-4d61-a000-000000000000")  # mazmun's namespace for GUIDs
+USER = "mazmun"
+
+
+def guid(*parts: str) -> str:
+    return str(uuid.uuid5(_ROOT, "\x1f".join(parts)))
+
+
+def lf_offsets(text: str) -> tuple[str, list[int]]:
+    """``text`` with ``\\r\\n`` as ``\\n``, and for each offset of ``text`` (0…len) its offset there."""
+    out, where, n = [], [], 0
+    for i, ch in enumerate(text):
+        where.append(n)
+        if ch == "\r" and text[i + 1:i + 2] == "\n":
+            continue
+        out.append(ch)
+        n += 1
+    where.append(n)
+    return "".join(out), where
+
+
+def _description(definition: str, keywords: tuple[str, ...], origin: str) -> str:
+    lines = [definition.strip()] if definition.strip() else []
+    if keywords:
+        lines.append("Keywords: " + ", ".join(keywords))
+    if origin:
+        lines.append(f"mazmun candidate: {origin}")
+    return "\n".join(lines)
+
+
+def _code_element(parent: ET.Element, ns: str, ident: str, name: str, description: str) -> ET.Element:
+    node = ET.SubElement(parent, f"{{{ns}}}Code", guid=guid("code", ident), name=name, isCodable="true")
+    if description:
+        ET.SubElement(node, f"{{{ns}}}Description").text = description
+    return node
+
+
+def _codes(parent: ET.Element, ns: str, state: State) -> None:
+    """Themes as top-level codes, each holding its codes (REFI-QDA has no separate theme level)."""
+    codes = ET.SubElement(parent, f"{{{ns}}}Codes")
+    for theme in sorted(state.themes.values(), key=lambda t: t.id):
+        node = _code_element(codes, ns, theme.id, theme.label or theme.id,
+                             _description(theme.definition, (), ""))
+        for code in sorted((c for c in state.codes.values() if c.theme == theme.id), key=lambda c: c.id):
+            _code_element(node, ns, code.id, code.label or code.id,
+                          _description(code.definition, code.keywords, code.origin))
+    for code in sorted((c for c in state.codes.values() if c.theme not in state.themes), key=lambda c: c.id):
+        _code_element(codes, ns, code.id, code.label or code.id,
+                      _description(code.definition, code.keywords, code.origin))
+
+
+def _xml(root: ET.Element) -> bytes:
+    ET.indent(root)
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+
+
+def qdc(state: State) -> bytes:
+    """The codebook alone (``.qdc``)."""
+    ET.register_namespace("", CODEBOOK_NS)
+    root = ET.Element(f"{{{CODEBOOK_NS}}}CodeBook", origin="mazmun")
+    _codes(root, CODEBOOK_NS, state)
+    return _xml(root)
+
+
+def _source(parent: ET.Element, doc: Document, state: State, user: str, when: str) -> str:
+    """One TextSource with a selection per coded unit; returns the text stored for it."""
+    text, where = lf_offsets(doc.text)
+    sid = guid("source", doc.name, doc.sha256)
+    node = ET.SubElement(parent, f"{{{PROJECT_NS}}}TextSource", guid=sid, name=doc.name,
+                         plainTextPath=f"internal://{sid}.txt", creatingUser=user, creationDateTime=when)
+    for unit in state.units:
+        code = state.assigned.get(unit.segment_id, "")
+        if unit.file != doc.name or not code:
+            continue
+        sel = ET.SubElement(node, f"{{{PROJECT_NS}}}PlainTextSelection",
+                            guid=guid("selection", unit.segment_id, code), name=unit.segment_id,
+                            startPosition=str(where[unit.start]), endPosition=str(where[unit.end]),
+                            creatingUser=user, creationDateTime=when)
+        coding = ET.SubElement(sel, f"{{{PROJECT_NS}}}Coding", guid=guid("coding", unit.segment_id, code),
+                               creatingUser=user, creationDateTime=when)
+        ET.SubElement(coding, f"{{{PROJECT_NS}}}CodeRef", targetGUID=guid("code", code))
+    return text
+
+
+def qdpx(state: State, documents: list[Document], name: str, created: datetime | None = None) -> bytes:
+    """A REFI-QDA project: the transcripts as plain text, the codebook, and each coded unit as a
+    text selection coded by the user ``mazmun``."""
+    ET.register_namespace("", PROJECT_NS)
+    when = (created or datetime.now(UTC)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    user = guid("user", USER)
+    root = ET.Element(f"{{{PROJECT_NS}}}Project", name=name, origin="mazmun",
+                      creatingUserGUID=user, creationDateTime=when)
+    users = ET.SubElement(root, f"{{{PROJECT_NS}}}Users")
+    ET.SubElement(users, f"{{{PROJECT_NS}}}User", guid=user, name=USER)
+    _codes(ET.SubElement(root, f"{{{PROJECT_NS}}}CodeBook"), PROJECT_NS, state)
+    sources = ET.SubElement(root, f"{{{PROJECT_NS}}}Sources")
+    texts = {}
+    for doc in documents:
+        text = _source(sources, doc, state, user, when)
+        texts[sources[-1].get("plainTextPath", "").removeprefix("internal://")] = text
+    stamp = tuple(int(x) for x in (when[:4], when[5:7], when[8:10], when[11:13], when[14:16], when[17:19]))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr(zipfile.ZipInfo("project.qde", stamp), _xml(root))
+        for path, text in texts.items():
+            zf.writestr(zipfile.ZipInfo(f"sources/{path}", stamp), text.encode("utf-8"))
+    return buffer.getvalue()
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _children(node: ET.Element, name: str) -> list[ET.Element]:
+    return [c for c in node if _local(c.tag) == name]
+
+
+def _parse(data: bytes, source: str) -> ET.Element:
+    try:
+        return ET.fromstring(data)
+    except ET.ParseError as exc:
+        raise MazmunError(E_EXCHANGE, f"{source} is not valid XML ({exc})",
+                          "export it again from your QDA program (REFI-QDA project or codebook)") from exc
+
+
+def code_paths(parent: ET.Element) -> dict[str, tuple[tuple[str, ...], str]]:
+    """Every Code under ``parent`` (recursively): guid → (names from the top code down, description)."""
+    found: dict[str, tuple[tuple[str, ...], str]] = {}
+
+    def walk(node: ET.Element, path: tuple[str, ...]) -> None:
+        for code in _children(node, "Code"):
+            here = (*path, code.get("name", ""))
+            text = "".join(d.text or "" for d in _children(code, "Description"))
+            found[code.get("guid", "")] = (here, text)
+            walk(code, here)
+
+    for codes in parent.iter():
+        if _local(codes.tag) == "Codes":
+            walk(codes, ())
+            break
+    return found
+
+
+def read_qdc(data: bytes, source: str) -> dict[str, tuple[tuple[str, ...], str]]:
+    """A ``.qdc`` codebook (or the codebook of a ``.qde`` project): guid → (path of names, description)."""
+    return code_paths(_parse(data, source))
+
+
+def _labels(path: tuple[str, ...]) -> dict[str, str]:
+    """Top code = theme, the one under it = sub-theme (when there are three levels or more), leaf = code."""
+    return {"theme": path[0], "subtheme": path[1] if len(path) >= 3 else "", "code": path[-1]}
+
+
+def _source_text(node: ET.Element, archive: zipfile.ZipFile, source: str) -> str:
+    inline = _children(node, "PlainTextContent")
+    if inline:
+        return inline[0].text or ""
+    path = node.get("plainTextPath", "")
+    member = "sources/" + path.removeprefix("internal://") if path.startswith("internal://") else path
+    try:
+        return archive.read(member).decode("utf-8-sig")
+    except (KeyError, UnicodeDecodeError) as exc:
+        raise MazmunError(E_EXCHANGE, f"{source}: source {node.get('name')} has no readable text "
+                          f"({member})", "export the project again with its sources included") from exc
+
+
+def read_qdpx(data: bytes, source: str) -> list[CodedQuote]:
+    """Human coding in a ``.qdpx`` project: one row per coded text selection, its quote read from
+    the project's own copy of the transcript (located in the run's files by ``mazmun compare``)."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        qde = next(n for n in archive.namelist() if n.lower().endswith(".qde"))
+        root = _parse(archive.read(qde), source)
+    except (zipfile.BadZipFile, StopIteration) as exc:
+        raise MazmunError(E_EXCHANGE, f"{source} is not a REFI-QDA project (a zip with a .qde)",
+                          "export the project from your QDA program as REFI-QDA (.qdpx)") from exc
+    codes = code_paths(root)
+    rows: list[CodedQuote] = []
+    for node in root.iter():
+        if _local(node.tag) != "TextSource":
+            continue
+        text = _source_text(node, archive, source)
+        selections = _children(node, "PlainTextSelection")
+        for sel in sorted(selections, key=lambda s: int(s.get("startPosition", 0))):
+            start, end = int(sel.get("startPosition", 0)), int(sel.get("endPosition", 0))
+            for coding in _children(sel, "Coding"):
+                ref = next(iter(_children(coding, "CodeRef")), None)
+                path = codes.get(ref.get("targetGUID", "") if ref is not None else "")
+                if path:
+                    rows.append(CodedQuote(len(rows) + 1, node.get("name", ""), "", sel.get("name") or
+                                           f"{node.get('name')}:{start}", text[start:end], _labels(path[0])))
+    return rows

@@ -1,0 +1,93 @@
+"""mazmun export end to end: a demo run (one Farsi file with Windows line endings) exported in
+every format, decisions replayed, and the exported project read back by mazmun compare."""
+
+import csv
+import io
+import json
+import zipfile
+
+import pytest
+
+from tests.conftest import SAMPLE
+from tests.test_compare import _cli
+from tests.test_refi import SCHEMAS, etree, schema
+
+CRLF_FILE = "fa_caregiver_04.txt"
+
+
+@pytest.fixture(scope="module")
+def demo_run(tmp_path_factory):
+    base = tmp_path_factory.mktemp("export")
+    folder = base / "transcripts"
+    folder.mkdir()
+    for path in SAMPLE.iterdir():
+        text = path.read_text(encoding="utf-8")
+        data = text.replace("\n", "\r\n") if path.name == CRLF_FILE else text
+        (folder / path.name).write_bytes(data.encode("utf-8"))
+    result = _cli("analyze", folder, "--out", base / "run", "--quiet",
+                  "--set", f"embed.cache_dir={base / 'cache'}")
+    assert result.returncode == 0, result.stderr
+    return base
+
+
+def export(run, fmt, out, *extra):
+    result = _cli("export", run, "--format", fmt, "--out", out, *extra)
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+def test_every_format_is_written(demo_run, tmp_path):
+    run = demo_run / "run"
+    book = json.loads((run / "codebook.json").read_text(encoding="utf-8"))
+    data = json.loads(export(run, "json", tmp_path / "c.json").read_text(encoding="utf-8"))
+    assert [c["code_id"] for c in data["codes"]] == sorted(c["code_id"] for c in book["codes"])
+    written = export(run, "csv", tmp_path / "c.csv").read_text(encoding="utf-8")
+    table = list(csv.DictReader(io.StringIO(written)))
+    raw = {p.name: p.read_bytes().decode("utf-8") for p in (demo_run / "transcripts").iterdir()}
+    assert table and all(raw[r["file"]][int(r["start"]):int(r["end"])] == r["quote"] for r in table)
+    assert any("\r\n" in raw[r["file"]] for r in table)
+    if (SCHEMAS / "Codebook.xsd").is_file():
+        schema("Codebook.xsd").assertValid(etree.parse(str(export(run, "qdc", tmp_path / "c.qdc"))))
+        qdpx = zipfile.ZipFile(export(run, "qdpx", tmp_path / "c.qdpx"))
+        schema("Project-mrt2019.xsd").assertValid(etree.fromstring(qdpx.read("project.qde")))
+
+
+@pytest.mark.parametrize("fmt", ["qdpx", "csv"])
+def test_compare_reads_the_export_back_as_the_same_coding(demo_run, tmp_path, fmt):
+    run = demo_run / "run"
+    coding = export(run, fmt, tmp_path / f"own.{fmt}")
+    result = _cli("compare", run, coding, "--level", "code")
+    assert result.returncode == 0, result.stderr
+    data = json.loads((run / "comparison.json").read_text(encoding="utf-8"))
+    assert data["quotes"]["located"] == data["quotes"]["total"] > 0
+    scores = data["scores"]["code"]["code"]
+    assert scores["nmi"] == pytest.approx(1) and scores["coverage"] == pytest.approx(1)
+
+
+def test_confirmed_exports_only_accepted_codes(demo_run, tmp_path):
+    run = demo_run / "run"
+    lines = [{"coder": "Sara", "action": "accept", "code": "C02"},
+             {"coder": "Sara", "action": "rename", "target": "C02", "label": "مراقبت / care"},
+             {"coder": "Reza", "action": "accept", "code": "C01"}]
+    (run / "decisions.jsonl").write_text("".join(json.dumps(x, ensure_ascii=False) + "\n" for x in lines),
+                                         encoding="utf-8")
+    try:
+        sara = json.loads(export(run, "json", tmp_path / "s.json", "--confirmed", "--coder", "Sara")
+                          .read_text(encoding="utf-8"))
+        both = json.loads(export(run, "json", tmp_path / "b.json", "--confirmed").read_text(encoding="utf-8"))
+    finally:
+        (run / "decisions.jsonl").unlink()
+    assert [(c["code_id"], c["label"], c["status"]) for c in sara["codes"]] == [
+        ("C02", "مراقبت / care", "accepted")]
+    assert [c["code_id"] for c in both["codes"]] == ["C01", "C02"]
+
+
+def test_a_broken_decision_line_is_one_coded_error(demo_run, tmp_path):
+    run = demo_run / "run"
+    (run / "decisions.jsonl").write_text('{"coder": "S", "action": "delete"}\n', encoding="utf-8")
+    try:
+        result = _cli("export", run, "--format", "csv", "--out", tmp_path / "x.csv")
+    finally:
+        (run / "decisions.jsonl").unlink()
+    assert result.returncode == 2 and "[E504]" in result.stderr and "decisions.jsonl line 1" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and not (tmp_path / "x.csv").exists()
