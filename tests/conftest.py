@@ -9,6 +9,8 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "sample"
 BENCHMARK = Path(os.environ.get("MAZMUN_BENCHMARK", ROOT.parent / "shared" / "benchmark"))
+# REFI-QDA's XML schemas sit beside the benchmark in shared/.
+REFI_SCHEMAS = Path(os.environ.get("MAZMUN_REFI_SCHEMAS", BENCHMARK.parent / "refi-qda"))
 BENCH_SETS = sorted(p.parent for p in BENCHMARK.glob("*/*/transcripts")) if BENCHMARK.is_dir() else []
 BENCH_FILES = sorted(BENCHMARK.glob("*/*/transcripts/*")) if BENCHMARK.is_dir() else []
 

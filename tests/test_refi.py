@@ -14,10 +14,10 @@ from pipeline.coding import locate_all
 from pipeline.errors import MazmunError
 from pipeline.ingest import IngestConfig, ingest
 from pipeline.types import SourceFile
-from tests.conftest import ROOT, TEXTS
+from tests.conftest import REFI_SCHEMAS as SCHEMAS
+from tests.conftest import TEXTS
 
 etree = pytest.importorskip("lxml.etree")
-SCHEMAS = ROOT.parent / "shared" / "refi-qda"
 needs_schemas = pytest.mark.skipif(not (SCHEMAS / "Project-mrt2019.xsd").is_file(),
                                    reason=f"REFI-QDA schemas not found at {SCHEMAS}")
 QUOTES = {
