@@ -18,6 +18,7 @@ share of the units``, so a small-minority language relies most on the embedding.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -67,15 +68,16 @@ def tfidf(segments: tuple[Segment, ...], vocabulary: list[str]):
 
 
 def lexical_view(segments: tuple[Segment, ...], cfg: LexicalConfig, seed: int,
-                 term_vectors: np.ndarray | None = None) -> np.ndarray:
+                 embed_terms: Callable[[list[str]], np.ndarray] | None = None) -> np.ndarray:
     """Stage function: one row per unit (zeros where a unit has no shared word), language-centered.
-    With ``term_vectors`` (one per term of ``shared_vocabulary``, see ``by_meaning``) a unit is
-    the TF-IDF-weighted sum of its terms' vectors; without, LSA of the TF-IDF rows."""
+    With ``embed_terms`` (terms → their vectors; see ``by_meaning``) a unit is the TF-IDF-weighted
+    sum of its terms' vectors; without, LSA of the TF-IDF rows."""
     vocabulary = shared_vocabulary(segments, cfg.min_participants)
     if len(segments) < 2 or len(vocabulary) < 2:
         return np.zeros((len(segments), 0))
     matrix = tfidf(segments, vocabulary)
-    if term_vectors is not None:
+    if embed_terms is not None:
+        term_vectors = embed_terms(vocabulary)
         reduced = np.asarray(matrix @ (term_vectors - term_vectors.mean(axis=0)))
     else:
         from sklearn.decomposition import TruncatedSVD

@@ -36,7 +36,7 @@ from .errors import (
     MazmunError,
 )
 from .ingest import ingest
-from .lexical import by_meaning, combine, lexical_view, shared_vocabulary
+from .lexical import by_meaning, combine, lexical_view
 from .preprocess import normalized, preprocess
 from .relevance import bank, relevance
 from .segment import preceding_questions, segment
@@ -133,11 +133,11 @@ def clustering_space(vectors: np.ndarray, seg: Segmentation, cfg: Config, embedd
     def center(x: np.ndarray) -> np.ndarray:
         return center_languages(x, langs, cfg.reduce.language_shrinkage) if cfg.reduce.center_languages else x
 
-    terms = None
-    if by_meaning(seg.segments, cfg.lexical):
-        vocabulary = shared_vocabulary(seg.segments, cfg.lexical.min_participants)
-        terms = embed_texts(vocabulary, embedder, cfg.embed, cache)[0] if len(vocabulary) >= 2 else None
-    words = lexical_view(seg.segments, cfg.lexical, cfg.seed, terms)
+    def embed_terms(vocabulary: list[str]) -> np.ndarray:
+        return embed_texts(vocabulary, embedder, cfg.embed, cache)[0]
+
+    words = lexical_view(seg.segments, cfg.lexical, cfg.seed,
+                         embed_terms if by_meaning(seg.segments, cfg.lexical) else None)
     return center(combine(center(vectors), words, langs, cfg.lexical.weight)), int(words.shape[1])
 
 

