@@ -14,6 +14,10 @@ TRANSCRIPTS ?=
 LEVEL  ?= theme
 FORMAT ?= qdpx
 CONFIRMED ?=
+PORT   ?=
+DECISIONS ?=
+CODEBOOK ?=
+CODER  ?=
 SEEDS  ?= 0 1 2
 BENCH  ?= ../shared/benchmark
 
@@ -22,12 +26,15 @@ export TRANSFORMERS_OFFLINE := 1
 export NUMBA_CACHE_DIR := $(CURDIR)/.cache/numba
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help venv analyze compare export test lint bench-speed bench-quality bench-parity clean
+.PHONY: help venv analyze compare export review import-codebook test lint bench-speed bench-quality bench-parity clean
 
 help:
 	@echo "make analyze [IN=folder] [CONFIG=configs/x.yaml] [OUT=runs/name] [SET='cluster.min_cluster_size=5']"
-	@echo "make compare RUN=runs/<run> CODING=coding.csv [TRANSCRIPTS=folder] [LEVEL=theme|subtheme|code]"
+	@echo "             [DECISIONS=runs/<reviewed run>]   carry coders' decisions over to the new run"
+	@echo "make compare RUN=runs/<run> CODING=coding.csv|project.qdpx|codebook.qdc [TRANSCRIPTS=folder] [LEVEL=…]"
 	@echo "make export RUN=runs/<run> [FORMAT=qdpx|qdc|csv|json] [OUT=file] [CONFIRMED=1]"
+	@echo "make review RUN=runs/<run> [PORT=8765]   the coders' page on http://127.0.0.1:PORT/"
+	@echo "make import-codebook RUN=runs/<run> CODEBOOK=book.qdc CODER=name   a codebook as starting point"
 	@echo "make test          run the test suite (real models, offline)"
 	@echo "make lint          ruff"
 	@echo "make bench-speed   seconds per stage and peak memory; BERTopic side by side"
@@ -46,7 +53,7 @@ $(STAMP): pyproject.toml
 
 analyze: $(STAMP)
 	$(PY) -m pipeline analyze $(IN) --config $(CONFIG) $(if $(OUT),--out $(OUT)) \
-		$(foreach s,$(SET),--set $(s))
+		$(if $(DECISIONS),--decisions $(DECISIONS)) $(foreach s,$(SET),--set $(s))
 
 compare: $(STAMP)
 	@test -n "$(RUN)" -a -n "$(CODING)" || { echo "usage: make compare RUN=runs/<run> CODING=coding.csv"; exit 2; }
@@ -57,6 +64,15 @@ export: $(STAMP)
 	@test -n "$(RUN)" || { echo "usage: make export RUN=runs/<run> [FORMAT=qdpx|qdc|csv|json] [OUT=file] [CONFIRMED=1]"; exit 2; }
 	$(PY) -m pipeline export $(RUN) --format $(FORMAT) --out $(or $(OUT),$(RUN)/export.$(FORMAT)) \
 		$(if $(CONFIRMED),--confirmed) $(if $(TRANSCRIPTS),--transcripts $(TRANSCRIPTS))
+
+review: $(STAMP)
+	@test -n "$(RUN)" || { echo "usage: make review RUN=runs/<run> [PORT=8765]"; exit 2; }
+	$(PY) -m pipeline review $(RUN) $(if $(PORT),--port $(PORT))
+
+import-codebook: $(STAMP)
+	@test -n "$(RUN)" -a -n "$(CODEBOOK)" -a -n "$(CODER)" || \
+		{ echo "usage: make import-codebook RUN=runs/<run> CODEBOOK=book.qdc CODER=name"; exit 2; }
+	$(PY) -m pipeline import-codebook $(RUN) $(CODEBOOK) --coder "$(CODER)"
 
 test: $(STAMP)
 	$(PY) -m pytest -q

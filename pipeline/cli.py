@@ -1,6 +1,7 @@
 """Command line: ``mazmun analyze DIR [--config F] [--set section.key=value ...] [--out DIR]`` and
 ``mazmun compare RUN CODING [--level theme|subtheme|code]`` and
-``mazmun export RUN --format qdpx|qdc|csv|json --out PATH [--confirmed] [--coder NAME]``."""
+``mazmun export RUN --format qdpx|qdc|csv|json --out PATH [--confirmed] [--coder NAME]`` and
+``mazmun review RUN [--port N]`` and ``mazmun import-codebook RUN FILE.qdc --coder NAME``."""
 
 from __future__ import annotations
 
@@ -34,12 +35,16 @@ def _parser() -> argparse.ArgumentParser:
     analyze.add_argument("--set", dest="overrides", action="append", default=[], metavar="SECTION.KEY=VALUE",
                          help="override one setting, e.g. --set cluster.min_cluster_size=5 (repeatable)")
     analyze.add_argument("--out", type=Path, help="run folder (default: runs/<folder>-<time>)")
+    analyze.add_argument("--decisions", type=Path, metavar="RUN",
+                         help="carry coders' decisions over from a reviewed run "
+                         "(its folder or its decisions.jsonl)")
     analyze.add_argument("--quiet", action="store_true", help="print only the run folder")
     analyze.add_argument("--verbose", action="store_true", help="show tracebacks on errors")
     comp = commands.add_parser("compare", help="score a run against human coding (writes comparison.*)")
     comp.add_argument("run", type=Path, help="run folder written by 'mazmun analyze'")
     comp.add_argument("coding", type=Path, help="human coding: a CSV (file, speaker, quote (or start, end), "
-                      "theme_id, theme, subtheme_id, subtheme, code_id, code) or a REFI-QDA project .qdpx")
+                      "theme_id, theme, subtheme_id, subtheme, code_id, code), a REFI-QDA project .qdpx, "
+                      "or a codebook .qdc (codes compared by meaning)")
     comp.add_argument("--level", choices=("theme", "subtheme", "code"), help="human level shown in detail")
     comp.add_argument("--auto-level", choices=("code", "theme"), help="automatic level shown in detail")
     comp.add_argument("--transcripts", type=Path, help="transcript folder (default: the run's input)")
@@ -48,6 +53,19 @@ def _parser() -> argparse.ArgumentParser:
     comp.add_argument("--quiet", action="store_true", help="print only the comparison file")
     comp.add_argument("--verbose", action="store_true", help="show tracebacks on errors")
     _export_parser(commands)
+    rev = commands.add_parser("review", help="the coders' page: confirm, rename, merge, split codes "
+                              "(served on 127.0.0.1; actions saved to RUN/decisions.jsonl)")
+    rev.add_argument("run", type=Path, help="run folder written by 'mazmun analyze'")
+    rev.add_argument("--port", type=int, help="port (default: review.port, 8765; 0 picks a free one)")
+    rev.add_argument("--config", type=Path, help="YAML config whose 'review' section is used")
+    rev.add_argument("--set", dest="overrides", action="append", default=[], metavar="review.KEY=VALUE")
+    rev.add_argument("--verbose", action="store_true", help="show tracebacks on errors")
+    imp = commands.add_parser("import-codebook", help="a REFI-QDA codebook (.qdc) as a starting point: "
+                              "its codes appear on the review page, nearest candidate codes suggested")
+    imp.add_argument("run", type=Path, help="run folder written by 'mazmun analyze'")
+    imp.add_argument("codebook", type=Path, help="codebook exported by NVivo, ATLAS.ti, MAXQDA, QualCoder")
+    imp.add_argument("--coder", required=True, help="the coder whose decisions these become")
+    imp.add_argument("--verbose", action="store_true", help="show tracebacks on errors")
     return parser
 
 
@@ -87,8 +105,15 @@ def _analyze(args: argparse.Namespace) -> int:
 
     cfg = load_config(args.config, args.overrides)
     out = args.out or Path("runs") / f"{args.folder.resolve().name}-{time.strftime('%Y%m%d-%H%M%S')}"
-    result = analyze(args.folder, cfg, out, log=not args.quiet)
+    result = analyze(args.folder, cfg, out, log=not args.quiet, decisions=args.decisions)
     counts = result.manifest["counts"]
+    carried = result.manifest.get("carried")
+    if carried:
+        print(f"mazmun: carried {carried['decisions']} decisions from {carried['from']} "
+              f"({carried['codes_matched']} codes matched); not carried: {len(carried['not_carried'])}",
+              file=sys.stderr)
+        for line in carried["not_carried"]:
+            print(f"mazmun: not carried: {line}", file=sys.stderr)
     if not args.quiet:
         total = max(counts["segments"], 1)
         print(f"mazmun: {counts['files']} files ({counts['skipped']} skipped), {counts['segments']} "
@@ -101,9 +126,38 @@ def _analyze(args: argparse.Namespace) -> int:
     return 0
 
 
+def _import_codebook(args: argparse.Namespace) -> int:
+    from .codebook_run import import_codebook
+
+    records, result = import_codebook(args.run, args.codebook, args.coder)
+    made = sum(1 for r in records if r["action"] == "create_code")
+    print(f"mazmun: {made} codes from {args.codebook.name} added for {args.coder} "
+          f"({len(result['rows']) - made} were there already); open them with 'mazmun review'",
+          file=sys.stderr)
+    for row in result["rows"]:
+        print(f"mazmun:   {row['code']}  ← nearest candidate {row['candidate']} {row['candidate_label']}"
+              f"{' (mutual)' if row['mutual'] else ''}", file=sys.stderr)
+    print(args.run / "decisions.jsonl")
+    return 0
+
+
+def _compare_codebook(args: argparse.Namespace) -> int:
+    from .codebook_run import compare_codebook
+
+    result = compare_codebook(args.run, args.coding)
+    if not args.quiet:
+        print(f"mazmun: {result['matched']} of {result['human_codes']} human codes have a mutual "
+              f"nearest candidate code; {len(result['unclaimed'])} candidate codes are nearest to none",
+              file=sys.stderr)
+    print(args.run / "codebook_comparison.md")
+    return 0
+
+
 def _compare(args: argparse.Namespace) -> int:
     from dataclasses import replace
 
+    if args.coding.suffix.lower() == ".qdc":
+        return _compare_codebook(args)
     from .compare_run import compare_run
     from .settings import load_config
 
@@ -125,11 +179,23 @@ def _compare(args: argparse.Namespace) -> int:
     return 0
 
 
+def _review(args: argparse.Namespace) -> int:
+    from .review_server import serve
+    from .settings import load_config
+
+    try:
+        serve(args.run, load_config(args.config, args.overrides), args.port)
+    except KeyboardInterrupt:
+        print("mazmun: review stopped; every decision is in decisions.jsonl", file=sys.stderr)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     _offline_environment()
     args = _parser().parse_args(argv)
     try:
-        return {"analyze": _analyze, "compare": _compare, "export": _export}[args.command](args)
+        return {"analyze": _analyze, "compare": _compare, "export": _export, "review": _review,
+                "import-codebook": _import_codebook}[args.command](args)
     except MazmunError as exc:
         if args.verbose:
             traceback.print_exc()

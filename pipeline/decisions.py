@@ -11,9 +11,11 @@ Actions and their fields:
     rename      target (code or theme), label
     define      target, definition            inclusion / exclusion note
     merge       codes (2+), into (one of them), label (optional)
-    split       code, parts (lists of unit ids); the parts become codes CODE.1, CODE.2, …
+    split       code, parts (lists of unit ids); the parts become codes CODE.1, CODE.2, …;
+                the code's units in no part (added by a later run) stay in CODE
     move_code   code, theme
     create_theme theme, label
+    create_code code, label, theme, definition (optional)   an empty code, e.g. from a .qdc
     move_unit   unit, code ("" = uncoded)     also assigns an unassigned unit
 """
 
@@ -37,6 +39,7 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "split": ("code", "parts"),
     "move_code": ("code", "theme"),
     "create_theme": ("theme", "label"),
+    "create_code": ("code", "label", "theme"),
     "move_unit": ("unit", "code"),
 }
 
@@ -51,6 +54,7 @@ class Unit:
     start: int
     end: int
     text: str
+    lang: str = ""
 
 
 @dataclass(frozen=True)
@@ -200,14 +204,16 @@ def _split(state: State, d: dict[str, Any]) -> State:
     old = _code(state, d["code"])
     members = set(state.members(old.id))
     parts = [[u for u in part if u in members] for part in d["parts"]]
-    if sum(len(p) for p in parts) != len(members) or any(not p for p in parts):
-        raise _Stale(f"the parts no longer cover {old.id}'s units")
-    codes = {k: c for k, c in state.codes.items() if k != old.id}
+    if sum(1 for p in parts if p) < 2:
+        raise _Stale(f"fewer than two parts of {old.id} are still its units")
+    left = members.difference(*map(set, parts))
+    codes = {k: c for k, c in state.codes.items() if k != old.id or left}
     assigned = dict(state.assigned)
     for i, part in enumerate(parts, start=1):
         new = f"{old.id}.{i}"
-        codes[new] = replace(old, id=new, label=f"{old.label} ({i})", status=CANDIDATE)
-        assigned.update({u: new for u in part})
+        if part:
+            codes[new] = replace(old, id=new, label=f"{old.label} ({i})", status=CANDIDATE)
+            assigned.update({u: new for u in part})
     return replace(state, codes=codes, assigned=assigned)
 
 
@@ -221,6 +227,16 @@ def _create_theme(state: State, d: dict[str, Any]) -> State:
     if d["theme"] in state.themes:
         raise _Stale(f"theme {d['theme']} exists")
     return replace(state, themes={**state.themes, d["theme"]: Theme(d["theme"], str(d["label"]))})
+
+
+def _create_code(state: State, d: dict[str, Any]) -> State:
+    if d["code"] in state.codes:
+        raise _Stale(f"code {d['code']} exists")
+    if d["theme"] not in state.themes:
+        raise _Stale(f"no theme {d['theme']}")
+    code = Code(d["code"], str(d["label"]), d["theme"], definition=str(d.get("definition", "")),
+                origin=str(d.get("origin", "")))
+    return _with_code(state, code)
 
 
 def _move_unit(state: State, d: dict[str, Any]) -> State:
@@ -240,5 +256,6 @@ _ACTIONS = {
     "split": _split,
     "move_code": _move_code,
     "create_theme": _create_theme,
+    "create_code": _create_code,
     "move_unit": _move_unit,
 }

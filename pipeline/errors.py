@@ -32,3 +32,5 @@ E_RUN = "E502"  # not a mazmun run folder, or the run lacks what compare needs
 E_TRANSCRIPTS = "E503"  # transcripts missing or changed since the run
 E_DECISIONS = "E504"  # decisions.jsonl line malformed
 E_EXCHANGE = "E505"  # REFI-QDA file (.qdpx/.qdc) unreadable or malformed
+E_REVIEW = "E601"  # review page cannot be served (port taken), or asked for what the run lacks
+E_CARRY = "E602"  # --decisions names no run folder or decisions file

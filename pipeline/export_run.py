@@ -6,13 +6,14 @@ from __future__ import annotations
 import csv
 import io
 import json
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from . import decisions as dec
 from . import refi
 from .compare_run import read_run, read_transcripts, write_atomic
-from .errors import E_RUN, MazmunError
+from .errors import E_CARRY, E_RUN, MazmunError
 from .outputs import to_csv
 
 FORMATS = ("qdpx", "qdc", "csv", "json")
@@ -24,7 +25,8 @@ CODING_COLUMNS = ("file", "speaker", "segment_id", "start", "end", "quote", "the
 def read_units(run: Path) -> tuple[list[dec.Unit], dict[str, str]]:
     """The run's meaning units and the code each was given."""
     rows = list(csv.DictReader(io.StringIO((run / "segments.csv").read_text(encoding="utf-8"))))
-    units = [dec.Unit(r["segment_id"], r["file"], r["speaker"], int(r["start"]), int(r["end"]), r["text"])
+    units = [dec.Unit(r["segment_id"], r["file"], r["speaker"], int(r["start"]), int(r["end"]), r["text"],
+                      r.get("lang", ""))
              for r in rows]
     return units, {r["segment_id"]: r["code_id"] for r in rows}
 
@@ -35,16 +37,43 @@ def read_decisions(path: Path) -> list[dict[str, Any]]:
     return dec.read(path.read_text(encoding="utf-8"), path.name)
 
 
-def load_state(run: Path, coder: str | None = None) -> dec.State:
-    """The run's codebook with its decisions replayed (only ``coder``'s, when given)."""
+def base_state(run: Path) -> dec.State:
+    """The run's candidate codebook, before any coder's decision."""
     read_run(run)  # checks it is a run folder
     book_path = run / "codebook.json"
     if not book_path.is_file():
         raise MazmunError(E_RUN, f"{run} has no codebook.json", "analyze the transcripts again")
     book = json.loads(book_path.read_text(encoding="utf-8"))
     units, assigned = read_units(run)
+    return dec.initial_state(units, assigned, book)
+
+
+def load_state(run: Path, coder: str | None = None) -> dec.State:
+    """The run's codebook with its decisions replayed (only ``coder``'s, when given)."""
+    base = base_state(run)
     decisions = [d for d in read_decisions(run / DECISIONS) if coder is None or d["coder"] == coder]
-    return dec.apply(dec.initial_state(units, assigned, book), decisions)
+    return dec.apply(base, decisions)
+
+
+@dataclass(frozen=True)
+class Previous:
+    """An earlier run whose coders' decisions ``analyze --decisions`` carries over."""
+
+    run: Path
+    base: dec.State
+    decisions: list[dict[str, Any]]
+    inputs: dict[str, Any]  # the run's input files and their hashes
+
+
+def read_previous(path: Path) -> Previous:
+    """``path``: a reviewed run folder, or its decisions.jsonl."""
+    run, log = (path, path / DECISIONS) if path.is_dir() else (path.parent, path)
+    if not log.is_file():
+        raise MazmunError(E_CARRY, f"--decisions {path}: no {log.name} there",
+                          "pass a reviewed run folder, or its decisions.jsonl")
+    base = base_state(run)
+    inputs = json.loads((run / "manifest.json").read_text(encoding="utf-8")).get("inputs", {})
+    return Previous(run, base, read_decisions(log), inputs)
 
 
 def coding_rows(state: dec.State) -> list[dict[str, Any]]:

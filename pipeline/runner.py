@@ -28,6 +28,7 @@ from .codebook import Codebook, build_codebook
 from .config import to_dict
 from .embed import Embedder, EmbeddingCache, embed, embed_texts, load_embedder, with_question
 from .errors import (
+    E_CARRY,
     E_INPUT_EMPTY,
     E_INPUT_MISSING,
     E_INPUT_NOTHING_USABLE,
@@ -225,9 +226,38 @@ def write_run(out: Path, files: dict[str, bytes]) -> None:
                           "check the path and its permissions, or pass another --out") from exc
 
 
-def analyze(folder: Path, cfg: Config, out: Path, log: bool = True) -> RunResult:
-    """Run the whole pipeline on ``folder`` and write the run folder ``out``."""
+def carry(previous: Any, corpus: Corpus, seg: Segmentation, book: Codebook, files: dict[str, bytes],
+          cfg: Config) -> Any:
+    """Coders' decisions on ``previous`` (an ``export_run.Previous``) rewritten for this run."""
+    from . import decisions as dec
+    from .carry import carry_over
+
+    units = [dec.Unit(s.segment_id, s.file, s.speaker, s.start, s.end, s.text, s.lang) for s in seg.segments]
+    assigned = {s.segment_id: a.code_id for s, a in zip(seg.segments, book.assignments)}
+    new = dec.initial_state(units, assigned, json.loads(files["codebook.json"]))
+    hashes = {d.name: d.sha256 for d in corpus.documents}
+    unchanged = {n for n, info in previous.inputs.items() if hashes.get(n) == info.get("sha256")}
+    return carry_over(previous.base, previous.decisions, new, unchanged, str(previous.run), cfg.carry)
+
+
+def read_previous(path: Path | None, out: Path) -> Any:
+    """The run whose decisions are carried over; a reviewed ``out`` is never overwritten unless
+    its own decisions are the ones carried."""
+    from .export_run import read_previous as read
+
+    previous = read(path) if path is not None else None
+    if (out / "decisions.jsonl").is_file() and (previous is None or previous.run.resolve() != out.resolve()):
+        raise MazmunError(E_CARRY, f"{out} holds coders' decisions (decisions.jsonl)",
+                          f"carry them over with --decisions {out}, or choose another --out")
+    return previous
+
+
+def analyze(folder: Path, cfg: Config, out: Path, log: bool = True,
+            decisions: Path | None = None) -> RunResult:
+    """Run the whole pipeline on ``folder`` and write the run folder ``out``; with ``decisions``
+    (a reviewed run or its decisions.jsonl), carry the coders' decisions over to the new codes."""
     started = time.strftime("%Y-%m-%dT%H:%M:%S%z")
+    previous = read_previous(decisions, out)
     clock = Clock()
     with clock.stage("read", log) as rec:
         sources = read_sources(folder, cfg.ingest.extensions)
@@ -250,5 +280,12 @@ def analyze(folder: Path, cfg: Config, out: Path, log: bool = True) -> RunResult
                    "codes": len(book.codes), "themes": len(book.themes),
                    "unassigned": book.unassigned},
     }
-    write_run(out, render_files(corpus, seg, book, cfg, manifest, folder.name))
+    files = render_files(corpus, seg, book, cfg, manifest, folder.name)
+    if previous is not None:
+        carried = carry(previous, corpus, seg, book, files, cfg)
+        manifest["carried"] = {"from": str(previous.run), **carried.summary()}
+        files["manifest.json"] = (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+        files["decisions.jsonl"] = "".join(json.dumps(d, ensure_ascii=False) + "\n"
+                                           for d in carried.decisions).encode("utf-8")
+    write_run(out, files)
     return RunResult(corpus, seg, book, manifest)

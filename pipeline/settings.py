@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .carry import CarryConfig
 from .cluster import ClusterConfig, ReduceConfig
 from .compare import CompareConfig
 from .config import build, check, merge_overrides, read_yaml
@@ -17,6 +18,7 @@ from .labels import LabelConfig
 from .lexical import LexicalConfig
 from .preprocess import PreprocessConfig
 from .relevance import RelevanceConfig
+from .review import ReviewConfig
 from .segment import SegmentConfig
 
 SECTIONS = {
@@ -31,6 +33,8 @@ SECTIONS = {
     "hierarchy": HierarchyConfig,
     "labels": LabelConfig,
     "compare": CompareConfig,
+    "review": ReviewConfig,
+    "carry": CarryConfig,
 }
 
 
@@ -48,6 +52,8 @@ class Config:
     hierarchy: HierarchyConfig = field(default_factory=HierarchyConfig)
     labels: LabelConfig = field(default_factory=LabelConfig)
     compare: CompareConfig = field(default_factory=CompareConfig)
+    review: ReviewConfig = field(default_factory=ReviewConfig)
+    carry: CarryConfig = field(default_factory=CarryConfig)
 
     def __post_init__(self) -> None:
         check(self.seed >= 0, "seed", "must be a non-negative integer")

@@ -67,6 +67,22 @@ def test_split_makes_one_code_per_part(lang):
     assert "C02" in stale.codes and stale.problems
 
 
+def test_split_leaves_units_in_no_part_in_the_code(lang):
+    """A split carried to a later run: the code's new units wait in it for the coder."""
+    s = dec.apply(state(lang), [d("move_unit", unit="u4", code="C02"),
+                                d("split", code="C02", parts=[["u2"], ["u3"]])])
+    assert s.members("C02") == ["u4"] and s.members("C02.1") == ["u2"] and not s.problems
+
+
+def test_create_code_makes_an_empty_code_units_can_join(lang):
+    s = dec.apply(state(lang), [d("create_code", code="Q1", label="Respite", theme="T1",
+                                  definition="Time away from caring."),
+                                d("merge", codes=["C01", "Q1"], into="Q1"),
+                                d("create_code", code="Q2", label="x", theme="T9")])
+    assert s.codes["Q1"].definition == "Time away from caring." and s.members("Q1") == ["u0", "u1"]
+    assert len(s.problems) == 1 and "no theme T9" in s.problems[0]
+
+
 def test_reject_move_and_assign(lang):
     s = dec.apply(state(lang), [d("create_theme", theme="T3", label="access"),
                                 d("move_code", code="C02", theme="T3"),

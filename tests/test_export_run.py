@@ -91,3 +91,28 @@ def test_a_broken_decision_line_is_one_coded_error(demo_run, tmp_path):
         (run / "decisions.jsonl").unlink()
     assert result.returncode == 2 and "[E504]" in result.stderr and "decisions.jsonl line 1" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1 and not (tmp_path / "x.csv").exists()
+
+
+def test_a_qdc_codebook_is_a_comparison_target_and_a_starting_point(demo_run, tmp_path):
+    """The run's own codebook, exported as .qdc: each code finds itself by meaning; imported,
+    its codes appear (once, however often imported) beside the candidates for the coder."""
+    import shutil
+
+    from pipeline.export_run import load_state
+
+    run = tmp_path / "run"
+    shutil.copytree(demo_run / "run", run)
+    book = export(run, "qdc", tmp_path / "own.qdc")
+    result = _cli("compare", run, book)
+    assert result.returncode == 0, result.stderr
+    data = json.loads((run / "codebook_comparison.json").read_text(encoding="utf-8"))
+    assert data["human_codes"] == len(load_state(run).codes)
+    assert sum(r["code"] == r["candidate_label"] for r in data["rows"]) >= data["human_codes"] / 2
+    assert "mutual nearest" in (run / "codebook_comparison.md").read_text(encoding="utf-8")
+    for _ in range(2):
+        result = _cli("import-codebook", run, book, "--coder", "Sara")
+        assert result.returncode == 0, result.stderr
+    state = load_state(run, "Sara")
+    imported = [c for c in state.codes.values() if c.origin == "own.qdc"]
+    assert len(imported) == data["human_codes"] and not state.problems
+    assert "nearest candidate" in result.stderr

@@ -108,3 +108,44 @@ def test_rerun_replaces_a_previous_run_atomically(tmp_path):
                             capture_output=True, text=True, cwd=ROOT, timeout=600)
     assert result.returncode == 2 and "E401" in result.stderr
     assert (out / "notes.txt").read_text() == "mine"
+
+
+def _copy_sample(folder, names):
+    folder.mkdir()
+    for name in names:
+        shutil.copy(SAMPLE / name, folder / name)
+    return folder
+
+
+def test_decisions_carry_over_to_a_run_with_added_and_removed_interviews(tmp_path):
+    """Run 1 lacks fa_caregiver_06; run 2 adds it and drops en_caregiver_01. The coder's
+    decisions on run 1 are rewritten for run 2's codes; those on dropped units are reported."""
+    from pipeline import decisions as dec
+    from pipeline.export_run import load_state
+
+    names = sorted(p.name for p in SAMPLE.iterdir())
+    cache = f"embed.cache_dir={tmp_path / 'cache'}"
+    run1 = run_cli(_copy_sample(tmp_path / "in1", names[:-1]), tmp_path / "run1", "--set", cache)
+    before = load_state(run1)
+    big = max(before.codes, key=lambda c: len(before.members(c)))
+    dropped_unit = next(u.segment_id for u in before.units if u.file == names[0])
+    log = [{"id": "d1", "at": "t", "coder": "Sara", "action": "accept", "code": big},
+           {"id": "d2", "at": "t", "coder": "Sara", "action": "rename", "target": big, "label": "شب‌ها"},
+           {"id": "d3", "at": "t", "coder": "Sara", "action": "move_unit", "unit": dropped_unit, "code": ""}]
+    (run1 / "decisions.jsonl").write_text("".join(json.dumps(d) + "\n" for d in log), encoding="utf-8")
+
+    in2 = _copy_sample(tmp_path / "in2", names[1:])
+    run2 = run_cli(in2, tmp_path / "run2", "--set", cache, "--decisions", run1 / "decisions.jsonl")
+    carried = json.loads((run2 / "manifest.json").read_text(encoding="utf-8"))["carried"]
+    assert carried["decisions"] == 2 and len(carried["not_carried"]) == 1
+    assert dropped_unit in carried["not_carried"][0]
+    after = load_state(run2)
+    [code] = [c for c in after.codes.values() if c.label == "شب‌ها"]
+    assert code.status == dec.ACCEPTED
+    kept = {u.text for u in before.units if before.assigned[u.segment_id] == big and u.file != names[0]}
+    now = {u.text for u in after.units if after.assigned[u.segment_id] == code.id}
+    assert len(kept & now) >= len(kept) / 2  # the same quotes, under whatever id the code has now
+
+    again = subprocess.run([sys.executable, "-m", "pipeline", "analyze", str(in2), "--out", str(run2)],
+                           capture_output=True, text=True, cwd=ROOT, timeout=900)
+    assert again.returncode == 2 and "[E602]" in again.stderr and "--decisions" in again.stderr

@@ -1,0 +1,258 @@
+"""``mazmun review RUN``: the coders' page, served on 127.0.0.1 with no external assets.
+
+The only I/O of the review: it reads the run folder, appends each coder's action to
+``RUN/decisions.jsonl`` (flushed and fsynced before the page hears back, so killing the server
+loses nothing), and replays that file for every request. Logic lives in ``review``/``decisions``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from importlib import resources
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlparse
+
+from . import decisions as dec
+from . import review
+from .codebook_run import unit_vectors
+from .compare_run import read_run, read_transcripts
+from .errors import E_DECISIONS, E_OUTPUT, E_REVIEW, MazmunError
+from .export_run import DECISIONS, base_state, read_decisions
+from .settings import Config
+from .types import Document
+
+STATIC = {"/": ("index.html", "text/html"), "/app.js": ("app.js", "text/javascript"),
+          "/app.css": ("app.css", "text/css")}
+HEADERS = {"Content-Security-Policy": "default-src 'self'; img-src 'self' data:",
+           "X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer",
+           "Cache-Control": "no-store"}
+MAX_BODY = 1 << 20
+
+
+class DecisionLog:
+    """``RUN/decisions.jsonl``, appended one fsynced line at a time."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def read(self) -> list[dict[str, Any]]:
+        return read_decisions(self.path)
+
+    def append(self, record: dict[str, Any]) -> None:
+        line = (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8")
+        try:
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o600)
+            try:
+                self._drop_partial_line(fd)
+                os.write(fd, line)
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+        except OSError as exc:
+            raise MazmunError(E_OUTPUT, f"cannot append to {self.path}: {exc.strerror}",
+                              "check the run folder's permissions and free disk space") from exc
+
+    @staticmethod
+    def _drop_partial_line(fd: int) -> None:
+        """A line cut off when a server was killed mid-write is dropped before the next one; a
+        whole last line that only lacks its newline (edited by hand) gets one."""
+        size = os.fstat(fd).st_size
+        if not size or os.pread(fd, 1, size - 1) == b"\n":
+            return
+        tail = os.pread(fd, min(size, MAX_BODY), max(0, size - MAX_BODY))
+        try:
+            json.loads(tail[tail.rfind(b"\n") + 1:])
+            os.write(fd, b"\n")
+        except ValueError:
+            os.ftruncate(fd, size - len(tail) + tail.rfind(b"\n") + 1)
+
+
+@dataclass
+class Review:
+    """One run under review: its candidate codebook (``base``), the decisions log, and (loaded on
+    first use) its transcripts, for a quote's surrounding turns."""
+
+    run: Path
+    cfg: Config  # the run's own config: its model and preprocessing
+    base: dec.State
+    context_turns: int = 1
+    seed: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    _documents: dict[str, Document] | None = None
+
+    @classmethod
+    def open(cls, run: Path, context_turns: int = 1, seed: int = 0) -> Review:
+        return cls(run, read_run(run)[1], base_state(run), context_turns, seed)
+
+    @property
+    def log(self) -> DecisionLog:
+        return DecisionLog(self.run / DECISIONS)
+
+    @property
+    def units(self) -> dict[str, dec.Unit]:
+        return {u.segment_id: u for u in self.base.units}
+
+    def state(self, coder: str) -> dec.State:
+        return dec.apply(self.base, [d for d in self.log.read() if d["coder"] == coder])
+
+    def coders(self) -> list[str]:
+        return list(dict.fromkeys(d["coder"] for d in self.log.read()))
+
+    def view(self, coder: str) -> dict[str, Any]:
+        return review.view(self.state(coder), self.run.name, coder, self.coders())
+
+    def act(self, coder: str, body: dict[str, Any]) -> dict[str, Any]:
+        with self.lock:
+            at = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+            record = review.decision(body, self.state(coder), coder, uuid.uuid4().hex[:12], at)
+            self.log.append(record)
+        return self.view(coder)
+
+    def split(self, coder: str, code: str, k: int) -> dict[str, Any]:
+        members = self.state(coder).members(code)
+        units = self.units
+        vectors = unit_vectors([units[u] for u in members], self.cfg)
+        parts = review.split_parts(members, vectors, k, self.seed)
+        return self.act(coder, {"action": "split", "code": code, "parts": parts})
+
+    def context(self, unit_id: str) -> list[dict[str, Any]]:
+        unit = self.units.get(unit_id)
+        if unit is None:
+            raise MazmunError(E_REVIEW, f"no unit {unit_id} in this run", "reload the page")
+        doc = self._docs().get(unit.file)
+        if doc is None:
+            return review.context(Document(unit.file, "", "", "", ()), unit, 0)
+        return review.context(doc, unit, self.context_turns)
+
+    def _docs(self) -> dict[str, Document]:
+        if self._documents is None:
+            manifest, cfg, _, _ = read_run(self.run)
+            try:
+                docs = read_transcripts(Path(manifest.get("input", "")), manifest, cfg)
+            except MazmunError as exc:
+                print(f"mazmun: surrounding turns unavailable: {exc.line()}", file=sys.stderr)
+                docs = []
+            self._documents = {d.name: d for d in docs}
+        return self._documents
+
+
+class Handler(BaseHTTPRequestHandler):
+    app: Review
+    allowed_hosts: frozenset[str] = frozenset()
+    server_version = "mazmun-review"
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class's name
+        return
+
+    def do_GET(self) -> None:  # noqa: N802 - http.server's name
+        url = urlparse(self.path)
+        query = {k: v[-1] for k, v in parse_qs(url.query).items()}
+        if not self._host_ok():
+            return
+        if url.path in STATIC:
+            name, kind = STATIC[url.path]
+            data = resources.files("pipeline").joinpath("review_page", name).read_bytes()
+            return self._send(HTTPStatus.OK, data, f"{kind}; charset=utf-8")
+        routes = {"/api/state": lambda: self.app.view(_coder(query)),
+                  "/api/context": lambda: self.app.context(query.get("unit", "")),
+                  "/api/diff": lambda: review.differences(self.app.state(_coder(query)),
+                                                          self.app.state(query.get("other", "")))}
+        self._api(routes.get(url.path))
+
+    def do_POST(self) -> None:  # noqa: N802
+        if not self._host_ok():
+            return
+        if self.headers.get("Content-Type", "").split(";")[0] != "application/json":
+            return self._json(HTTPStatus.UNSUPPORTED_MEDIA_TYPE, {"error": "send application/json"})
+        length = int(self.headers.get("Content-Length") or 0)
+        try:
+            body = json.loads(self.rfile.read(min(length, MAX_BODY)) or b"{}")
+        except ValueError:
+            return self._json(HTTPStatus.BAD_REQUEST, {"error": "the request is not JSON"})
+        if not isinstance(body, dict):
+            return self._json(HTTPStatus.BAD_REQUEST, {"error": "the request is not a JSON object"})
+        routes = {"/api/decision": lambda: self.app.act(_coder(body), _without(body, "coder")),
+                  "/api/split": lambda: self.app.split(_coder(body), str(body.get("code", "")),
+                                                       _int(body.get("k")))}
+        self._api(routes.get(urlparse(self.path).path))
+
+    def _api(self, route) -> None:
+        if route is None:
+            return self._json(HTTPStatus.NOT_FOUND, {"error": f"no page {self.path}"})
+        try:
+            self._json(HTTPStatus.OK, route())
+        except MazmunError as exc:
+            self._json(HTTPStatus.CONFLICT, {"error": exc.line()})
+
+    def _host_ok(self) -> bool:
+        """Only pages served from this address may talk to it (no DNS rebinding)."""
+        if self.headers.get("Host", "") in self.allowed_hosts:
+            return True
+        self._json(HTTPStatus.FORBIDDEN, {"error": "open the page at the address mazmun printed"})
+        return False
+
+    def _json(self, status: HTTPStatus, data: Any) -> None:
+        self._send(status, json.dumps(data, ensure_ascii=False).encode("utf-8"), "application/json")
+
+    def _send(self, status: HTTPStatus, data: bytes, kind: str) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(data)))
+        for key, value in HEADERS.items():
+            self.send_header(key, value)
+        self.end_headers()
+        self.wfile.write(data)
+
+
+def _coder(data: dict[str, Any]) -> str:
+    coder = str(data.get("coder", "")).strip()
+    if not coder or len(coder) > 80:
+        raise MazmunError(E_DECISIONS, "no coder name", "enter your name at the top of the page")
+    return coder
+
+
+def _without(data: dict[str, Any], key: str) -> dict[str, Any]:
+    return {k: v for k, v in data.items() if k != key}
+
+
+def _int(value: Any) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise MazmunError(E_DECISIONS, f"k must be a whole number, got {value!r}", "choose k") from None
+
+
+def make_server(app: Review, host: str, port: int) -> ThreadingHTTPServer:
+    try:
+        server = ThreadingHTTPServer((host, port), Handler)
+    except OSError as exc:
+        raise MazmunError(E_REVIEW, f"cannot serve on {host}:{port}: {exc.strerror}",
+                          "pass another --port (0 picks a free one), or stop the other server") from exc
+    bound = server.server_address[1]
+    names = {host, "127.0.0.1", "localhost", "[::1]"}
+    server.RequestHandlerClass = type("BoundHandler", (Handler,), {
+        "app": app, "allowed_hosts": frozenset(f"{n}:{bound}" for n in names)})
+    return server
+
+
+def serve(run: Path, cfg: Config, port: int | None = None) -> None:
+    """Serve the review page until interrupted; print its address first."""
+    app = Review.open(run, cfg.review.context_turns, cfg.review.split_seed)
+    server = make_server(app, cfg.review.host, cfg.review.port if port is None else port)
+    host, bound = server.server_address[:2]
+    print(f"mazmun: reviewing {run} — open http://{host}:{bound}/ (Ctrl-C stops; every action is "
+          f"saved to {run / DECISIONS} as it happens)", file=sys.stderr, flush=True)
+    print(f"http://{host}:{bound}/", flush=True)
+    try:
+        server.serve_forever()
+    finally:
+        server.server_close()
