@@ -14,21 +14,17 @@ import numpy as np
 from . import decisions as dec
 from . import human_codebook as hc
 from .compare_run import read_run, write_atomic
-from .embed import EmbeddingCache, embed_texts, load_embedder, unit_rows
+from .embed import embed_texts, embedding_cache, load_embedder, unit_rows
 from .errors import E_EXCHANGE, MazmunError
-from .export_run import base_state, load_state
+from .export_run import DECISIONS, DecisionLog, base_state, load_state
 from .refi import read_qdc
 from .settings import Config
 
 
 def embed_run_texts(texts: list[str], cfg: Config) -> np.ndarray:
     """Texts embedded with the run's own model, through the embedding cache."""
-    cache = EmbeddingCache(Path(cfg.embed.cache_dir)) if cfg.embed.cache else None
-    try:
+    with embedding_cache(cfg.embed) as cache:
         return embed_texts(texts, load_embedder(cfg.embed.model, cfg.embed.threads), cfg.embed, cache)[0]
-    finally:
-        if cache:
-            cache.close()
 
 
 def unit_vectors(units: list[dec.Unit], cfg: Config) -> np.ndarray:
@@ -73,13 +69,11 @@ def _suggestions(codes: list[hc.HumanCode], run_cfg: Config, state: dec.State) -
 def import_codebook(run: Path, path: Path, coder: str) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """Append the codebook's themes and codes to the run's decisions as ``coder``'s; return those
     decisions and, for each human code, the candidate code nearest to it (to merge into it)."""
-    from .review_server import DecisionLog
-
     codes = read_human_codebook(path)
     state = load_state(run, coder)
     at = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
     records = hc.seed_decisions(codes, state, coder, path.name, at)
-    log = DecisionLog(run / "decisions.jsonl")
+    log = DecisionLog(run / DECISIONS)
     for record in records:
         log.append(record)
     return records, _suggestions(codes, read_run(run)[1], base_state(run))

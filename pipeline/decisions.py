@@ -22,6 +22,7 @@ Actions and their fields:
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -143,6 +144,11 @@ def read(text: str, source: str) -> list[dict[str, Any]]:
                 break
         out.append(parse(line, f"{source} line {n}"))
     return out
+
+
+def dump(decisions: Iterable[dict[str, Any]]) -> str:
+    """Decisions as decisions.jsonl lines (what ``read`` reads)."""
+    return "".join(json.dumps(d, ensure_ascii=False) + "\n" for d in decisions)
 
 
 def apply(state: State, decisions: list[dict[str, Any]]) -> State:

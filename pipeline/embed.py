@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -140,6 +142,17 @@ class EmbeddingCache:
         if self._db is not None:
             self._db.close()
             self._db = None
+
+
+@contextmanager
+def embedding_cache(cfg: EmbedConfig) -> Iterator[EmbeddingCache | None]:
+    """The cache ``cfg`` asks for (or None), closed when done."""
+    cache = EmbeddingCache(Path(cfg.cache_dir)) if cfg.cache else None
+    try:
+        yield cache
+    finally:
+        if cache:
+            cache.close()
 
 
 def _progress(total: int):

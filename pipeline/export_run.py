@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -13,11 +14,12 @@ from typing import Any
 from . import decisions as dec
 from . import refi
 from .compare_run import read_run, read_transcripts, write_atomic
-from .errors import E_CARRY, E_RUN, MazmunError
+from .errors import E_CARRY, E_OUTPUT, E_RUN, MazmunError
 from .outputs import to_csv
 
 FORMATS = ("qdpx", "qdc", "csv", "json")
 DECISIONS = "decisions.jsonl"
+_TAIL = 1 << 20  # how far back a cut-off last line is looked for
 CODING_COLUMNS = ("file", "speaker", "segment_id", "start", "end", "quote", "theme_id", "theme",
                   "subtheme_id", "subtheme", "code_id", "code", "status", "definition")
 
@@ -29,6 +31,44 @@ def read_units(run: Path) -> tuple[list[dec.Unit], dict[str, str]]:
                       r.get("lang", ""))
              for r in rows]
     return units, {r["segment_id"]: r["code_id"] for r in rows}
+
+
+class DecisionLog:
+    """``RUN/decisions.jsonl``, appended one fsynced line at a time."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def read(self) -> list[dict[str, Any]]:
+        return read_decisions(self.path)
+
+    def append(self, record: dict[str, Any]) -> None:
+        line = dec.dump([record]).encode("utf-8")
+        try:
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o600)
+            try:
+                self._drop_partial_line(fd)
+                os.write(fd, line)
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+        except OSError as exc:
+            raise MazmunError(E_OUTPUT, f"cannot append to {self.path}: {exc.strerror}",
+                              "check the run folder's permissions and free disk space") from exc
+
+    @staticmethod
+    def _drop_partial_line(fd: int) -> None:
+        """A line cut off when a server was killed mid-write is dropped before the next one; a
+        whole last line that only lacks its newline (edited by hand) gets one."""
+        size = os.fstat(fd).st_size
+        if not size or os.pread(fd, 1, size - 1) == b"\n":
+            return
+        tail = os.pread(fd, min(size, _TAIL), max(0, size - _TAIL))
+        try:
+            json.loads(tail[tail.rfind(b"\n") + 1:])
+            os.write(fd, b"\n")
+        except ValueError:
+            os.ftruncate(fd, size - len(tail) + tail.rfind(b"\n") + 1)
 
 
 def read_decisions(path: Path) -> list[dict[str, Any]]:

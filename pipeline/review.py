@@ -121,12 +121,12 @@ def split_parts(unit_ids: list[str], vectors: np.ndarray, k: int, seed: int = 0)
     return sorted((p for p in parts if p), key=len, reverse=True)
 
 
-def context(doc: Document, unit: dec.Unit, around: int) -> list[dict[str, Any]]:
+def context(doc: Document | None, unit: dec.Unit, around: int) -> list[dict[str, Any]]:
     """The turn that holds ``unit`` and ``around`` turns either side, verbatim, with the unit's
-    place in its turn (offsets relative to the turn's text)."""
-    turns = doc.turns
+    place in its turn (offsets relative to the turn's text); the unit alone without ``doc``."""
+    turns = doc.turns if doc else ()
     here = next((i for i, t in enumerate(turns) if t.start <= unit.start < max(t.end, t.start + 1)), None)
-    if here is None:
+    if doc is None or here is None:
         return [{"speaker": unit.speaker, "role": "", "text": unit.text, "mark": [0, len(unit.text)]}]
     out = []
     for t in turns[max(0, here - around):here + around + 1]:
@@ -138,27 +138,28 @@ def context(doc: Document, unit: dec.Unit, around: int) -> list[dict[str, Any]]:
 def differences(mine: dec.State, theirs: dec.State) -> dict[str, Any]:
     """Where two coders' confirmed states differ: units given different codes (compared by the
     codes' names, since each coder may rename), and codes one accepted or kept and the other not."""
-    def name(state: dec.State, unit: str) -> str:
-        code = state.codes.get(state.assigned.get(unit, ""))
-        return f"{code.id} {code.label}" if code else ""
-
-    units = [{"unit": u.segment_id, "mine": name(mine, u.segment_id), "theirs": name(theirs, u.segment_id)}
-             for u in mine.units
-             if _label(mine, u.segment_id) != _label(theirs, u.segment_id)]
+    units = []
+    for u in mine.units:
+        a, b = _code_of(mine, u.segment_id), _code_of(theirs, u.segment_id)
+        if _name(a).casefold() != _name(b).casefold():
+            units.append({"unit": u.segment_id, "mine": f"{a.id} {a.label}" if a else "",
+                          "theirs": f"{b.id} {b.label}" if b else ""})
     codes = []
     for code_id in sorted(set(mine.codes) | set(theirs.codes), key=_natural):
         a, b = mine.codes.get(code_id), theirs.codes.get(code_id)
-        sa, sb = _status(a), _status(b)
-        if sa != sb or (a and b and a.label != b.label):
-            codes.append({"code": code_id, "mine": sa, "theirs": sb,
-                          "mine_label": a.label if a else "", "theirs_label": b.label if b else ""})
+        if _status(a) != _status(b) or _name(a) != _name(b):
+            codes.append({"code": code_id, "mine": _status(a), "theirs": _status(b),
+                          "mine_label": _name(a), "theirs_label": _name(b)})
     total = len(mine.units)
     return {"units": units, "codes": codes, "agreement": round(1 - len(units) / total, 3) if total else 1.0}
 
 
-def _label(state: dec.State, unit: str) -> str:
-    code = state.codes.get(state.assigned.get(unit, ""))
-    return code.label.strip().casefold() if code else ""
+def _code_of(state: dec.State, unit: str) -> dec.Code | None:
+    return state.codes.get(state.assigned.get(unit, ""))
+
+
+def _name(code: dec.Code | None) -> str:
+    return code.label.strip() if code else ""
 
 
 def _status(code: dec.Code | None) -> str:

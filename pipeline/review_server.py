@@ -8,12 +8,12 @@ loses nothing), and replays that file for every request. Logic lives in ``review
 from __future__ import annotations
 
 import json
-import os
 import sys
 import threading
 import time
 import uuid
 from dataclasses import dataclass, field
+from functools import cached_property
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
@@ -25,8 +25,8 @@ from . import decisions as dec
 from . import review
 from .codebook_run import unit_vectors
 from .compare_run import read_run, read_transcripts
-from .errors import E_DECISIONS, E_OUTPUT, E_REVIEW, MazmunError
-from .export_run import DECISIONS, base_state, read_decisions
+from .errors import E_DECISIONS, E_REVIEW, MazmunError
+from .export_run import DECISIONS, DecisionLog, base_state
 from .settings import Config
 from .types import Document
 
@@ -35,45 +35,7 @@ STATIC = {"/": ("index.html", "text/html"), "/app.js": ("app.js", "text/javascri
 HEADERS = {"Content-Security-Policy": "default-src 'self'; img-src 'self' data:",
            "X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer",
            "Cache-Control": "no-store"}
-MAX_BODY = 1 << 20
-
-
-class DecisionLog:
-    """``RUN/decisions.jsonl``, appended one fsynced line at a time."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-
-    def read(self) -> list[dict[str, Any]]:
-        return read_decisions(self.path)
-
-    def append(self, record: dict[str, Any]) -> None:
-        line = (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8")
-        try:
-            fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o600)
-            try:
-                self._drop_partial_line(fd)
-                os.write(fd, line)
-                os.fsync(fd)
-            finally:
-                os.close(fd)
-        except OSError as exc:
-            raise MazmunError(E_OUTPUT, f"cannot append to {self.path}: {exc.strerror}",
-                              "check the run folder's permissions and free disk space") from exc
-
-    @staticmethod
-    def _drop_partial_line(fd: int) -> None:
-        """A line cut off when a server was killed mid-write is dropped before the next one; a
-        whole last line that only lacks its newline (edited by hand) gets one."""
-        size = os.fstat(fd).st_size
-        if not size or os.pread(fd, 1, size - 1) == b"\n":
-            return
-        tail = os.pread(fd, min(size, MAX_BODY), max(0, size - MAX_BODY))
-        try:
-            json.loads(tail[tail.rfind(b"\n") + 1:])
-            os.write(fd, b"\n")
-        except ValueError:
-            os.ftruncate(fd, size - len(tail) + tail.rfind(b"\n") + 1)
+MAX_BODY = 1 << 20  # the largest request body read
 
 
 @dataclass
@@ -97,7 +59,7 @@ class Review:
     def log(self) -> DecisionLog:
         return DecisionLog(self.run / DECISIONS)
 
-    @property
+    @cached_property
     def units(self) -> dict[str, dec.Unit]:
         return {u.segment_id: u for u in self.base.units}
 
@@ -119,8 +81,7 @@ class Review:
 
     def split(self, coder: str, code: str, k: int) -> dict[str, Any]:
         members = self.state(coder).members(code)
-        units = self.units
-        vectors = unit_vectors([units[u] for u in members], self.cfg)
+        vectors = unit_vectors([self.units[u] for u in members], self.cfg)
         parts = review.split_parts(members, vectors, k, self.seed)
         return self.act(coder, {"action": "split", "code": code, "parts": parts})
 
@@ -128,10 +89,7 @@ class Review:
         unit = self.units.get(unit_id)
         if unit is None:
             raise MazmunError(E_REVIEW, f"no unit {unit_id} in this run", "reload the page")
-        doc = self._docs().get(unit.file)
-        if doc is None:
-            return review.context(Document(unit.file, "", "", "", ()), unit, 0)
-        return review.context(doc, unit, self.context_turns)
+        return review.context(self._docs().get(unit.file), unit, self.context_turns)
 
     def _docs(self) -> dict[str, Document]:
         if self._documents is None:

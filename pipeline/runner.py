@@ -22,11 +22,12 @@ from typing import Any
 import numpy as np
 import yaml
 
+from . import decisions as dec
 from . import outputs, report
 from .cluster import attach_outliers, center_languages, cluster_layouts, reduce, run_seeds
 from .codebook import Codebook, build_codebook
 from .config import to_dict
-from .embed import Embedder, EmbeddingCache, embed, embed_texts, load_embedder, with_question
+from .embed import Embedder, EmbeddingCache, embed, embed_texts, embedding_cache, load_embedder, with_question
 from .errors import (
     E_CARRY,
     E_INPUT_EMPTY,
@@ -189,7 +190,8 @@ def run_stages(sources: list[SourceFile], cfg: Config, cache: EmbeddingCache | N
 
 
 def render_files(corpus: Corpus, seg: Segmentation, book: Codebook, cfg: Config,
-                 manifest: dict[str, Any], name: str) -> dict[str, bytes]:
+                 name: str) -> dict[str, bytes]:
+    """Every file of the run folder but the manifest (which records what the others hold)."""
     rows = outputs.segment_rows(seg.segments, book)
     files = {
         "segments.csv": outputs.to_csv(rows, outputs.SEGMENT_COLUMNS),
@@ -199,7 +201,6 @@ def render_files(corpus: Corpus, seg: Segmentation, book: Codebook, cfg: Config,
         "codebook.csv": outputs.codebook_csv(book, seg.segments),
         "report.md": report.render(book, seg.segments, len(seg.dropped), name),
         "config.yaml": yaml.safe_dump(to_dict(cfg), allow_unicode=True, sort_keys=False),
-        "manifest.json": json.dumps(manifest, ensure_ascii=False, indent=2) + "\n",
     }
     return {k: v.encode("utf-8") if isinstance(v, str) else v for k, v in files.items()}
 
@@ -226,21 +227,20 @@ def write_run(out: Path, files: dict[str, bytes]) -> None:
                           "check the path and its permissions, or pass another --out") from exc
 
 
-def carry(previous: Any, corpus: Corpus, seg: Segmentation, book: Codebook, files: dict[str, bytes],
+def carry(previous: Any, corpus: Corpus, seg: Segmentation, book: Codebook, codebook_json: bytes,
           cfg: Config) -> Any:
     """Coders' decisions on ``previous`` (an ``export_run.Previous``) rewritten for this run."""
-    from . import decisions as dec
     from .carry import carry_over
 
     units = [dec.Unit(s.segment_id, s.file, s.speaker, s.start, s.end, s.text, s.lang) for s in seg.segments]
     assigned = {s.segment_id: a.code_id for s, a in zip(seg.segments, book.assignments)}
-    new = dec.initial_state(units, assigned, json.loads(files["codebook.json"]))
+    new = dec.initial_state(units, assigned, json.loads(codebook_json))
     hashes = {d.name: d.sha256 for d in corpus.documents}
     unchanged = {n for n, info in previous.inputs.items() if hashes.get(n) == info.get("sha256")}
     return carry_over(previous.base, previous.decisions, new, unchanged, str(previous.run), cfg.carry)
 
 
-def read_previous(path: Path | None, out: Path) -> Any:
+def previous_run(path: Path | None, out: Path) -> Any:
     """The run whose decisions are carried over; a reviewed ``out`` is never overwritten unless
     its own decisions are the ones carried."""
     from .export_run import read_previous as read
@@ -257,17 +257,13 @@ def analyze(folder: Path, cfg: Config, out: Path, log: bool = True,
     """Run the whole pipeline on ``folder`` and write the run folder ``out``; with ``decisions``
     (a reviewed run or its decisions.jsonl), carry the coders' decisions over to the new codes."""
     started = time.strftime("%Y-%m-%dT%H:%M:%S%z")
-    previous = read_previous(decisions, out)
+    previous = previous_run(decisions, out)
     clock = Clock()
     with clock.stage("read", log) as rec:
         sources = read_sources(folder, cfg.ingest.extensions)
         rec.update(files=len(sources), bytes=sum(len(s.data) for s in sources))
-    cache = EmbeddingCache(Path(cfg.embed.cache_dir)) if cfg.embed.cache else None
-    try:
+    with embedding_cache(cfg.embed) as cache:
         corpus, seg, book, model_id = run_stages(sources, cfg, cache, clock, log)
-    finally:
-        if cache:
-            cache.close()
     manifest = {
         "mazmun": _versions().get("mazmun", "dev"), "started": started, "input": str(folder),
         "config": to_dict(cfg), "seed": cfg.seed, "model": model_id, "versions": _versions(),
@@ -280,12 +276,11 @@ def analyze(folder: Path, cfg: Config, out: Path, log: bool = True,
                    "codes": len(book.codes), "themes": len(book.themes),
                    "unassigned": book.unassigned},
     }
-    files = render_files(corpus, seg, book, cfg, manifest, folder.name)
+    files = render_files(corpus, seg, book, cfg, folder.name)
     if previous is not None:
-        carried = carry(previous, corpus, seg, book, files, cfg)
+        carried = carry(previous, corpus, seg, book, files["codebook.json"], cfg)
         manifest["carried"] = {"from": str(previous.run), **carried.summary()}
-        files["manifest.json"] = (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
-        files["decisions.jsonl"] = "".join(json.dumps(d, ensure_ascii=False) + "\n"
-                                           for d in carried.decisions).encode("utf-8")
+        files["decisions.jsonl"] = dec.dump(carried.decisions).encode("utf-8")
+    files["manifest.json"] = (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
     write_run(out, files)
     return RunResult(corpus, seg, book, manifest)

@@ -11,10 +11,10 @@ import urllib.request
 
 import pytest
 
-from pipeline.export_run import DECISIONS, load_state
+from pipeline.export_run import DECISIONS, DecisionLog, load_state
 from pipeline.ingest import IngestConfig, ingest
 from pipeline.outputs import SEGMENT_COLUMNS as COLUMNS
-from pipeline.review_server import DecisionLog, Review, make_server
+from pipeline.review_server import Review, make_server
 from pipeline.types import PARTICIPANT, SourceFile
 from tests.conftest import TEXTS
 
