@@ -70,7 +70,7 @@ def bertopic_spans(inputs: tuple[list, list[str], np.ndarray], seed: int) -> lis
 
 def load_set(folder: Path, cfg: Config) -> tuple[list[SourceFile], list[Document], list[CodedQuote]]:
     """A benchmark set as the scripts use it: transcript files, documents, human coding."""
-    sources = read_sources(folder / "transcripts", cfg.ingest.extensions)
+    sources = read_sources(folder / "transcripts", cfg.ingest)
     documents = list(ingest(sources, cfg.ingest).documents)
     quotes = parse_coding((folder / "coding.csv").read_text(encoding="utf-8"), "coding.csv")
     return sources, documents, quotes

@@ -26,6 +26,8 @@ from .config import check
 from .embed import unit_rows
 from .hierarchy import centroids
 
+UMAP_METRICS = ("cosine", "euclidean", "manhattan", "chebyshev", "canberra", "braycurtis", "correlation")
+
 
 @dataclass(frozen=True)
 class ReduceConfig:
@@ -39,6 +41,7 @@ class ReduceConfig:
 
     def __post_init__(self) -> None:
         check(self.language_shrinkage >= 0, "reduce.language_shrinkage", "must be ≥ 0")
+        check(self.metric in UMAP_METRICS, "reduce.metric", f"must be one of {', '.join(UMAP_METRICS)}")
         check(self.n_neighbors >= 2, "reduce.n_neighbors", "must be at least 2")
         check(self.n_components >= 2, "reduce.n_components", "must be at least 2")
         check(0.0 <= self.min_dist <= 1.0, "reduce.min_dist", "must be in [0, 1]")
@@ -56,7 +59,7 @@ class ClusterConfig:
     agreement: float = 0.5  # share of runs in which units must (on average) be clustered together
 
     def __post_init__(self) -> None:
-        check(self.runs >= 0, "cluster.runs", "must be 0 (auto) or a positive number of runs")
+        check(0 <= self.runs <= 100, "cluster.runs", "must be 0 (auto) or a number of runs up to 100")
         check(0.0 < self.agreement <= 1.0, "cluster.agreement", "must be in (0, 1]")
         check(self.min_cluster_size == 0 or self.min_cluster_size >= 2, "cluster.min_cluster_size",
               "must be 0 (auto) or at least 2")

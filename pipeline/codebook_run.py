@@ -13,11 +13,12 @@ import numpy as np
 
 from . import decisions as dec
 from . import human_codebook as hc
-from .compare_run import read_run, write_atomic
+from .compare_run import read_run
 from .embed import embed_texts, embedding_cache, load_embedder, unit_rows
 from .errors import E_EXCHANGE, MazmunError
 from .export_run import DECISIONS, DecisionLog, base_state, load_state
 from .refi import read_qdc
+from .run_folder import write_atomic
 from .settings import Config
 
 

@@ -15,6 +15,7 @@ import numpy as np
 
 from .coding import LEVELS, CodedQuote, Located, locate_all
 from .config import check
+from .errors import E_CODING, MazmunError
 from .scoring import NONE, apply, f1_table, mapping, overlap, score
 from .types import PARTICIPANT, Document
 
@@ -181,7 +182,16 @@ def compare(documents: list[Document], spans: list[AutoSpan], quotes: list[Coded
     """Stage function: the whole comparison as a JSON-ready dictionary."""
     texts = {d.name: d.text for d in documents}
     located, missing = locate_all(quotes, texts)
+    if not located:
+        what = (f"none of the {len(quotes)} human quotes was found in the transcripts" if quotes
+                else "the human coding holds no coded quote")
+        raise MazmunError(E_CODING, what, "check that the coding belongs to these transcripts "
+                          "(file names, quotes copied verbatim, or start/end offsets)")
     chars = char_labels(documents, located, spans)
+    if not chars.gold_names[cfg.level]:
+        levels = [level for level in LEVELS if chars.gold_names[level]] or ["code"]
+        raise MazmunError(E_CODING, f"the human coding has no {cfg.level} labels",
+                          f"compare at a level it has: --level {levels[0]}")
     scores = {
         level: {auto: score(chars.gold[level], chars.auto[auto], len(chars.gold_names[level]),
                             len(chars.auto_names[auto]), cfg.recall_f1).as_dict()

@@ -6,8 +6,8 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -16,9 +16,10 @@ from .coding import CodedQuote, parse_coding
 from .compare import AutoSpan, CompareConfig, compare
 from .compare_report import render_heatmap, render_markdown
 from .encoding import DecodeError, decode
-from .errors import E_CODING, E_OUTPUT, E_RUN, E_TRANSCRIPTS, MazmunError
+from .errors import E_CODING, E_RUN, E_TRANSCRIPTS, MazmunError
 from .ingest import ingest
 from .refi import read_qdpx
+from .run_folder import write_atomic
 from .runner import read_sources
 from .settings import Config, from_mapping
 from .types import Document
@@ -32,6 +33,19 @@ def _read_json(path: Path) -> dict[str, Any]:
                           "pass a run folder written by 'mazmun analyze'") from exc
 
 
+@contextmanager
+def damaged_run(run: Path) -> Iterator[None]:
+    """A run folder's file that cannot be parsed is one coded line (E502), not a traceback."""
+    import yaml
+
+    try:
+        yield
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, csv.Error, yaml.YAMLError) as exc:
+        first = (str(exc).splitlines() or [""])[0][:120]
+        raise MazmunError(E_RUN, f"run folder {run} is damaged ({type(exc).__name__}: {first})",
+                          "analyze the transcripts again into a new folder") from exc
+
+
 def read_run(run: Path) -> tuple[dict[str, Any], Config, list[AutoSpan], dict[str, str]]:
     """(manifest, the run's config, its segments, labels of its codes and themes)."""
     if not all((run / name).is_file() for name in ("manifest.json", "segments.csv", "config.yaml")):
@@ -40,14 +54,15 @@ def read_run(run: Path) -> tuple[dict[str, Any], Config, list[AutoSpan], dict[st
                           "pass the folder printed by 'make analyze', e.g. runs/sample-…")
     import yaml
 
-    manifest = _read_json(run / "manifest.json")
-    cfg = from_mapping(yaml.safe_load((run / "config.yaml").read_text(encoding="utf-8")) or {})
-    rows = csv.DictReader(io.StringIO((run / "segments.csv").read_text(encoding="utf-8")))
-    spans = [AutoSpan(r["segment_id"], r["file"], int(r["start"]), int(r["end"]), r["code_id"],
-                      r["theme_id"]) for r in rows]
-    book = _read_json(run / "codebook.json") if (run / "codebook.json").is_file() else {}
-    names = {e["code_id"]: e["label"] for e in book.get("codes", [])}
-    names.update({e["theme_id"]: e["label"] for e in book.get("themes", [])})
+    with damaged_run(run):
+        manifest = _read_json(run / "manifest.json")
+        cfg = from_mapping(yaml.safe_load((run / "config.yaml").read_text(encoding="utf-8")) or {})
+        rows = csv.DictReader(io.StringIO((run / "segments.csv").read_text(encoding="utf-8")))
+        spans = [AutoSpan(r["segment_id"], r["file"], int(r["start"]), int(r["end"]), r["code_id"],
+                          r["theme_id"]) for r in rows]
+        book = _read_json(run / "codebook.json") if (run / "codebook.json").is_file() else {}
+        names = {e["code_id"]: e["label"] for e in book.get("codes", [])}
+        names.update({e["theme_id"]: e["label"] for e in book.get("themes", [])})
     return manifest, cfg, spans, names
 
 
@@ -56,7 +71,7 @@ def read_transcripts(folder: Path, manifest: dict[str, Any], cfg: Config) -> lis
     if not folder.is_dir():
         raise MazmunError(E_TRANSCRIPTS, f"transcript folder {folder} not found",
                           "pass the folder the run analyzed: make compare … TRANSCRIPTS=path")
-    documents = ingest(read_sources(folder, cfg.ingest.extensions), cfg.ingest).documents
+    documents = ingest(read_sources(folder, cfg.ingest), cfg.ingest).documents
     recorded = manifest.get("inputs", {})
     by_name = {d.name: d for d in documents}
     for name, info in recorded.items():
@@ -82,19 +97,6 @@ def read_coding(path: Path) -> list[CodedQuote]:
     except DecodeError as exc:
         raise MazmunError(E_CODING, f"coding table {path}: {exc}", "save it as UTF-8 CSV") from exc
     return parse_coding(text, path.name)
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file in the same folder, renamed into place."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except OSError as exc:
-        raise MazmunError(E_OUTPUT, f"cannot write {path}: {exc.strerror}",
-                          "choose another path, or check its folder's permissions") from exc
 
 
 def _match_files(quotes: list[CodedQuote], names: set[str]) -> list[CodedQuote]:

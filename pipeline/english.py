@@ -6,6 +6,8 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
+from .errors import E_CONFIG_VALUE, MazmunError
+
 # Spoken-English fillers that carry no theme (added to spaCy's stop words).
 SPOKEN_FILLERS = frozenset(
     "like yeah yes yep okay ok um uh erm hmm mm mhm well actually basically really just "
@@ -26,7 +28,13 @@ def load(model: str = "auto") -> Any:
     names = TRAINED if model == "auto" else (model,) if model != "blank" else ()
     for name in names:
         if spacy.util.is_package(name) or (model != "auto"):
-            return spacy.load(name, exclude=["ner"])
+            try:
+                return spacy.load(name, exclude=["ner"])
+            except Exception as exc:  # noqa: BLE001 - whatever spaCy raises, the pipeline is unusable
+                first = (str(exc).splitlines() or [type(exc).__name__])[0][:160]
+                raise MazmunError(E_CONFIG_VALUE, f"config preprocess.spacy_model: '{name}' cannot be "
+                                  f"loaded: {first}",
+                                  "use auto, blank, or an installed spaCy pipeline") from exc
     nlp = spacy.blank("en")
     nlp.add_pipe("sentencizer")
     try:

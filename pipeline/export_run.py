@@ -7,17 +7,19 @@ import csv
 import io
 import json
 import os
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from . import decisions as dec
 from . import refi
-from .compare_run import read_run, read_transcripts, write_atomic
-from .errors import E_CARRY, E_OUTPUT, E_RUN, MazmunError
+from .compare_run import damaged_run, read_run, read_transcripts
+from .errors import E_CARRY, E_DECISIONS, E_OUTPUT, E_RUN, MazmunError
 from .outputs import to_csv
+from .run_folder import EXPORT_FORMATS, write_atomic
 
-FORMATS = ("qdpx", "qdc", "csv", "json")
+FORMATS = EXPORT_FORMATS
 DECISIONS = "decisions.jsonl"
 _TAIL = 1 << 20  # how far back a cut-off last line is looked for
 CODING_COLUMNS = ("file", "speaker", "segment_id", "start", "end", "quote", "theme_id", "theme",
@@ -26,11 +28,12 @@ CODING_COLUMNS = ("file", "speaker", "segment_id", "start", "end", "quote", "the
 
 def read_units(run: Path) -> tuple[list[dec.Unit], dict[str, str]]:
     """The run's meaning units and the code each was given."""
-    rows = list(csv.DictReader(io.StringIO((run / "segments.csv").read_text(encoding="utf-8"))))
-    units = [dec.Unit(r["segment_id"], r["file"], r["speaker"], int(r["start"]), int(r["end"]), r["text"],
-                      r.get("lang", ""))
-             for r in rows]
-    return units, {r["segment_id"]: r["code_id"] for r in rows}
+    with damaged_run(run):
+        rows = list(csv.DictReader(io.StringIO((run / "segments.csv").read_text(encoding="utf-8"))))
+        units = [dec.Unit(r["segment_id"], r["file"], r["speaker"], int(r["start"]), int(r["end"]), r["text"],
+                          r.get("lang", ""))
+                 for r in rows]
+        return units, {r["segment_id"]: r["code_id"] for r in rows}
 
 
 class DecisionLog:
@@ -74,7 +77,12 @@ class DecisionLog:
 def read_decisions(path: Path) -> list[dict[str, Any]]:
     if not path.is_file():
         return []
-    return dec.read(path.read_text(encoding="utf-8"), path.name)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise MazmunError(E_DECISIONS, f"cannot read {path}: {exc}", "repair the file: UTF-8, one decision "
+                          "per line") from exc
+    return dec.read(text, path.name)
 
 
 def base_state(run: Path) -> dec.State:
@@ -83,9 +91,9 @@ def base_state(run: Path) -> dec.State:
     book_path = run / "codebook.json"
     if not book_path.is_file():
         raise MazmunError(E_RUN, f"{run} has no codebook.json", "analyze the transcripts again")
-    book = json.loads(book_path.read_text(encoding="utf-8"))
     units, assigned = read_units(run)
-    return dec.initial_state(units, assigned, book)
+    with damaged_run(run):
+        return dec.initial_state(units, assigned, json.loads(book_path.read_text(encoding="utf-8")))
 
 
 def load_state(run: Path, coder: str | None = None) -> dec.State:
@@ -165,5 +173,20 @@ def export_run(run: Path, fmt: str, out: Path, confirmed: bool = False, coder: s
     state = load_state(run, coder)
     if confirmed:
         state = state.confirmed()
-    write_atomic(out, render(run, state, fmt, transcripts))
+    write_atomic(out, render(run, state, fmt, transcripts), exported)
     return state
+
+
+def exported(path: Path) -> bool:
+    """Whether ``path`` was written by ``mazmun export`` (so a new export may replace it)."""
+    try:
+        if zipfile.is_zipfile(path):
+            with zipfile.ZipFile(path) as archive, archive.open("project.qde") as qde:
+                head = qde.read(4096)
+        else:
+            with path.open("rb") as handle:
+                head = handle.read(4096)
+    except (OSError, KeyError, zipfile.BadZipFile):
+        return False
+    return (b'origin="mazmun"' in head or head.startswith(",".join(CODING_COLUMNS).encode())
+            or head.startswith(b'{\n  "themes": ['))

@@ -8,6 +8,8 @@ import re
 from collections import Counter
 from functools import lru_cache
 
+from .spans import pieces
+
 # Spoken-Farsi fillers and discourse markers that carry no theme (added to hazm's stop words).
 SPOKEN_FILLERS = (
     "خب خوب یعنی دیگه دیگر حالا اینکه این اون آن یه یک واقعا واقعاً مثلا مثلاً بله آره نه "
@@ -53,6 +55,8 @@ _JOINED_SUFFIXES = tuple(sorted(
     key=len, reverse=True))
 _CLITICS = ("یمان", "یتان", "یشان", "مان", "تان", "شان", "یم", "یت", "یش", "م", "ت", "ش")
 _ARABIC_WORD = re.compile(r"[\u0621-\u064a\u067e\u0686\u0698\u06a9\u06af\u06cc]{3,}")
+_JOINABLE = DETACHED_SUFFIXES | {"تری", "ترین", "می", "نمی"}
+LONG, PIECE = 2000, 300  # longer text is normalized in pieces of about PIECE characters
 _IGNORABLE = re.compile(r"[\u064b-\u065f\u0670\u0640\u200d\u200e\u200f\ufeff]")  # diacritics, tatweel, marks
 
 
@@ -69,7 +73,33 @@ def _hazm():
 
 def normalize(raw: str) -> tuple[str, list[int]]:
     """hazm-normalize ``raw``; return the text and, for each position of it (and its end),
-    the matching position in ``raw``."""
+    the matching position in ``raw``. Long text is normalized piece by piece (cut after sentence
+    ends), so the time grows linearly with its length."""
+    if len(raw) <= LONG:
+        return _normalize(raw)
+    norm: list[str] = []
+    mapping: list[int] = []
+    for start, end in pieces(raw, PIECE, _can_cut):
+        body = raw[start:end].rstrip()
+        text, where = _normalize(body)
+        text = text.rstrip()
+        norm.append(text)
+        mapping.extend(start + w for w in where[:len(text)])
+        if end > start + len(body) and text:  # the space after the piece, as one character
+            norm.append("\n" if "\n" in raw[start + len(body):end] else " ")
+            mapping.append(start + len(body))
+    joined = "".join(norm).rstrip()
+    return joined, mapping[:len(joined)] + [len(raw)]
+
+
+def _can_cut(text: str, start: int, end: int) -> bool:
+    """A space where hazm joins no words: not after a verb prefix, not before a suffix."""
+    before = text[max(0, start - 4):start].split()[-1:] or [""]
+    after = text[end:end + 8].split()[:1] or [""]
+    return before[0] not in ("می", "نمی", "بی") and after[0] not in _JOINABLE
+
+
+def _normalize(raw: str) -> tuple[str, list[int]]:
     norm = _hazm()[0].normalize(raw)
     for pattern, repl in _HALF_SPACES:
         norm = pattern.sub(repl, norm)

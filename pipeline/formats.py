@@ -7,11 +7,12 @@ into that extracted text.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import re
-import zipfile
 
+from .archive import ArchiveError, check_xml, open_zip, read_member
 from .encoding import DecodeError, decode
 
 TEXT_TYPES = (".txt", ".md")
@@ -25,14 +26,32 @@ def _paragraphs(parts: list[str]) -> str:
     return "\n\n".join(p.strip() for p in parts if p and p.strip())
 
 
+def _checked_zip(data: bytes, kind: str, parts: tuple[str, ...]) -> None:
+    """Refuse a container that is no zip, expands too far, or whose XML ``parts`` (those that
+    exist) are cut off or garbled: its reader would fail, or silently read half of it."""
+    try:
+        archive = open_zip(data, kind)
+        for name in parts:
+            if name in archive.namelist():
+                check_xml(read_member(archive, name, kind), f"{kind} part {name}")
+    except ArchiveError as exc:
+        raise FormatError(str(exc)) from exc
+
+
+def _unreadable(kind: str, exc: Exception) -> FormatError:
+    first = (str(exc).splitlines() or [""])[0][:160]
+    return FormatError(f"not a readable {kind} file ({type(exc).__name__}: {first})")
+
+
 def read_docx(data: bytes) -> str:
     import docx  # python-docx, imported on use
 
+    _checked_zip(data, ".docx", ("[Content_Types].xml", "word/document.xml", "word/_rels/document.xml.rels"))
     try:
         doc = docx.Document(io.BytesIO(data))
-    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise FormatError(f"not a readable .docx file ({exc})") from exc
-    return _paragraphs([p.text for p in doc.paragraphs])
+        return _paragraphs([p.text for p in doc.paragraphs])
+    except Exception as exc:  # noqa: BLE001 - any failure of the reader makes the file unreadable
+        raise _unreadable(".docx", exc) from exc
 
 
 def _walk(node):
@@ -44,14 +63,16 @@ def _walk(node):
 def read_odt(data: bytes) -> str:
     from odf import opendocument, teletype, text  # odfpy, imported on use
 
+    _checked_zip(data, ".odt", ("content.xml", "styles.xml", "meta.xml", "META-INF/manifest.xml"))
     try:
-        doc = opendocument.load(io.BytesIO(data))
-    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise FormatError(f"not a readable .odt file ({exc})") from exc
-    order = {id(n): i for i, n in enumerate(_walk(doc.text))}
-    parts = [teletype.extractText(p) for p in sorted(
-        doc.text.getElementsByType(text.P) + doc.text.getElementsByType(text.H),
-        key=lambda n: order[id(n)])]
+        with contextlib.redirect_stdout(io.StringIO()):  # odfpy prints what it cannot parse
+            doc = opendocument.load(io.BytesIO(data))
+        order = {id(n): i for i, n in enumerate(_walk(doc.text))}
+        parts = [teletype.extractText(p) for p in sorted(
+            doc.text.getElementsByType(text.P) + doc.text.getElementsByType(text.H),
+            key=lambda n: order[id(n)])]
+    except Exception as exc:  # noqa: BLE001 - any failure of the reader makes the file unreadable
+        raise _unreadable(".odt", exc) from exc
     return _paragraphs(parts)
 
 
@@ -108,7 +129,11 @@ def read_csv(data: bytes, fallbacks: tuple[str, ...]) -> tuple[str, str]:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    rows = list(csv.reader(io.StringIO(text), dialect))
+    csv.field_size_limit(1 << 30)  # one answer may be long; the file's size is limited on reading
+    try:
+        rows = list(csv.reader(io.StringIO(text), dialect))
+    except csv.Error as exc:
+        raise FormatError(f"not a readable CSV file ({exc})") from exc
     if not rows:
         return "", encoding
     header = [h.strip().lower() for h in rows[0]]

@@ -32,6 +32,7 @@ class IngestConfig:
     interviewer_patterns: tuple[str, ...] = DEFAULT_INTERVIEWER
     fallback_encodings: tuple[str, ...] = ("cp1256",)
     max_label_words: int = 4
+    max_file_mb: float = 16.0  # larger files are skipped unread (a 2-hour interview is ~0.1 MB)
 
     def __post_init__(self) -> None:
         for pattern in self.interviewer_patterns:
@@ -40,6 +41,7 @@ class IngestConfig:
             except re.error as exc:
                 check(False, "ingest.interviewer_patterns", f"'{pattern}' is not a regex ({exc})")
         check(self.max_label_words >= 1, "ingest.max_label_words", "must be at least 1")
+        check(0 < self.max_file_mb <= 4096, "ingest.max_file_mb", "must be in (0, 4096]")
         check(all(e.startswith(".") for e in self.extensions), "ingest.extensions",
               "write extensions with their dot, e.g. .txt")
 
@@ -100,7 +102,15 @@ def parse_turns(text: str, default_speaker: str, cfg: IngestConfig,
     paragraphs = sum(1 for ln in lines if ln[2])
     tagged = sum(1 for t, ln in zip(tags, lines) if t and ln[2])
     tagged_lines = sum(1 for t in tags if t)
-    use_tags = tagged_lines >= 2 and (tagged * 2 >= paragraphs or tagged_lines * 2 >= len(lines))
+    # Tags are read when most paragraphs carry one. Otherwise, when an interviewer's tag opens a
+    # paragraph (a moderator's few words among the participant's untagged talk), only
+    # interviewer tags are: "Case study: …" in the participant's talk names no speaker.
+    roles = [role_of(t.group("label").strip(), cfg.interviewer_patterns) if t else "" for t in tags]
+    asking = [r == INTERVIEWER and ln[2] for r, ln in zip(roles, lines)]
+    most = tagged_lines >= 2 and (tagged * 2 >= paragraphs or tagged_lines * 2 >= len(lines))
+    if not most:
+        tags = [t if ask else None for t, ask in zip(tags, asking)]
+    use_tags = most or any(asking)
     raw: list[list] = []  # [speaker, role, start, end]
     last_participant = None
     for (start, end, new_para), tag in zip(lines, tags):
@@ -129,6 +139,8 @@ def parse_turns(text: str, default_speaker: str, cfg: IngestConfig,
 
 def read_document(source: SourceFile, cfg: IngestConfig) -> Document | Skipped:
     """Decode and parse one file, or say why it is skipped."""
+    if source.unread:
+        return Skipped(source.name, source.unread)
     if not source.data.strip():
         return Skipped(source.name, "empty file")
     try:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 
 from . import english, farsi
 from .config import check
+from .spans import pieces
 from .types import PARTICIPANT, Corpus, Document, ProcessedTurn, Sentence, Turn
 
 FA, EN = "fa", "en"
@@ -90,6 +91,15 @@ def farsi_tokens(turns: tuple[ProcessedTurn, ...]) -> tuple[ProcessedTurn, ...]:
                  for t in turns)
 
 
+ENGLISH_PIECE = 20_000  # characters spaCy reads at once (its limit is 1,000,000; parsers need memory)
+
+
+def _english_pieces(doc: Document, turn: Turn) -> list[Turn]:
+    """The turn as pieces spaCy reads one at a time (the turn itself, unless very long)."""
+    return [replace(turn, start=turn.start + a, end=turn.start + b)
+            for a, b in pieces(doc.text[turn.start:turn.end], ENGLISH_PIECE)]
+
+
 def preprocess(corpus: Corpus, cfg: PreprocessConfig) -> tuple[ProcessedTurn, ...]:
     """Stage function: participant turns with language and sentences, in document order."""
     items: list[tuple[Document, Turn, str]] = []
@@ -97,15 +107,18 @@ def preprocess(corpus: Corpus, cfg: PreprocessConfig) -> tuple[ProcessedTurn, ..
         for turn in doc.turns:
             if turn.role == PARTICIPANT:
                 items.append((doc, turn, language(doc.text[turn.start:turn.end], cfg)))
+    english_pieces = {(d.name, t.index): _english_pieces(d, t) for d, t, lang in items if lang == EN}
     english_docs = iter([])
-    english_texts = [d.text[t.start:t.end] for d, t, lang in items if lang == EN]
-    if english_texts:
-        english_docs = english.load(cfg.spacy_model).pipe(english_texts, batch_size=64)
+    if english_pieces:
+        texts = [d.text[p.start:p.end] for d, t, lang in items if lang == EN
+                 for p in english_pieces[d.name, t.index]]
+        english_docs = english.load(cfg.spacy_model).pipe(texts, batch_size=64)
     out = []
     for doc, turn, lang in items:
         if lang == FA:
             sentences = farsi_sentences(doc.text, turn)
         else:
-            sentences = english_sentences(doc.text, turn, next(english_docs))
+            sentences = tuple(s for piece in english_pieces[doc.name, turn.index]
+                              for s in english_sentences(doc.text, piece, next(english_docs)))
         out.append(ProcessedTurn(doc.name, turn, lang, sentences))
     return farsi_tokens(tuple(out))

@@ -17,6 +17,7 @@ import zipfile
 from datetime import UTC, datetime
 from xml.etree import ElementTree as ET
 
+from .archive import ArchiveError, open_zip, read_member
 from .coding import CodedQuote
 from .decisions import State
 from .errors import E_EXCHANGE, MazmunError
@@ -149,21 +150,22 @@ def _parse(data: bytes, source: str) -> ET.Element:
                           "export it again from your QDA program (REFI-QDA project or codebook)") from exc
 
 
+MAX_DEPTH = 100  # levels of codes under codes; real codebooks have a handful
+
+
 def code_paths(parent: ET.Element) -> dict[str, tuple[tuple[str, ...], str]]:
-    """Every Code under ``parent`` (recursively): guid → (names from the top code down, description)."""
+    """Every Code under ``parent`` (at any depth): guid → (names from the top code down, description)."""
     found: dict[str, tuple[tuple[str, ...], str]] = {}
-
-    def walk(node: ET.Element, path: tuple[str, ...]) -> None:
-        for code in _children(node, "Code"):
-            here = (*path, code.get("name", ""))
-            text = "".join(d.text or "" for d in _children(code, "Description"))
-            found[code.get("guid", "")] = (here, text)
-            walk(code, here)
-
-    for codes in parent.iter():
-        if _local(codes.tag) == "Codes":
-            walk(codes, ())
-            break
+    codes = next((n for n in parent.iter() if _local(n.tag) == "Codes"), None)
+    stack = [(c, ()) for c in reversed(_children(codes, "Code"))] if codes is not None else []
+    while stack:  # depth first, without recursion: a hostile file may nest codes very deep
+        code, path = stack.pop()
+        here = (*path, code.get("name", ""))
+        if len(here) > MAX_DEPTH:
+            raise MazmunError(E_EXCHANGE, f"codes nested over {MAX_DEPTH} levels deep",
+                              "export the codebook again from your QDA program")
+        found[code.get("guid", "")] = (here, "".join(d.text or "" for d in _children(code, "Description")))
+        stack.extend((child, here) for child in reversed(_children(code, "Code")))
     return found
 
 
@@ -184,21 +186,32 @@ def _source_text(node: ET.Element, archive: zipfile.ZipFile, source: str) -> str
     path = node.get("plainTextPath", "")
     member = "sources/" + path.removeprefix("internal://") if path.startswith("internal://") else path
     try:
-        return archive.read(member).decode("utf-8-sig")
-    except (KeyError, UnicodeDecodeError) as exc:
+        return read_member(archive, member, ".qdpx").decode("utf-8-sig")
+    except (ArchiveError, UnicodeDecodeError) as exc:
         raise MazmunError(E_EXCHANGE, f"{source}: source {node.get('name')} has no readable text "
-                          f"({member})", "export the project again with its sources included") from exc
+                          f"({member[:80]}: {exc})",
+                          "export the project again with its sources included") from exc
+
+
+def _position(sel: ET.Element, key: str, source: str) -> int:
+    value = sel.get(key, "0").strip()
+    if not value.isdigit() or len(value) > 12:
+        raise MazmunError(E_EXCHANGE, f"{source}: selection {sel.get('name', '')[:40]!r} has {key} "
+                          f"{value[:20]!r}, not a character position",
+                          "export the project again from your QDA program")
+    return int(value)
 
 
 def read_qdpx(data: bytes, source: str) -> list[CodedQuote]:
     """Human coding in a ``.qdpx`` project: one row per coded text selection, its quote read from
     the project's own copy of the transcript (located in the run's files by ``mazmun compare``)."""
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
+        archive = open_zip(data, ".qdpx")
         qde = next(n for n in archive.namelist() if n.lower().endswith(".qde"))
-        root = _parse(archive.read(qde), source)
-    except (zipfile.BadZipFile, StopIteration) as exc:
-        raise MazmunError(E_EXCHANGE, f"{source} is not a REFI-QDA project (a zip with a .qde)",
+        root = _parse(read_member(archive, qde, ".qdpx"), source)
+    except (ArchiveError, StopIteration) as exc:
+        raise MazmunError(E_EXCHANGE, f"{source} is not a readable REFI-QDA project (a zip with a .qde)"
+                          + (f": {exc}" if str(exc) else ""),
                           "export the project from your QDA program as REFI-QDA (.qdpx)") from exc
     codes = code_paths(root)
     rows: list[CodedQuote] = []
@@ -206,9 +219,9 @@ def read_qdpx(data: bytes, source: str) -> list[CodedQuote]:
         if _local(node.tag) != "TextSource":
             continue
         text = _source_text(node, archive, source)
-        selections = _children(node, "PlainTextSelection")
-        for sel in sorted(selections, key=lambda s: int(s.get("startPosition", 0))):
-            start, end = int(sel.get("startPosition", 0)), int(sel.get("endPosition", 0))
+        selections = [(_position(s, "startPosition", source), _position(s, "endPosition", source), s)
+                      for s in _children(node, "PlainTextSelection")]
+        for start, end, sel in sorted(selections, key=lambda s: s[0]):
             for coding in _children(sel, "Coding"):
                 ref = next(iter(_children(coding, "CodeRef")), None)
                 path = codes.get(ref.get("targetGUID", "") if ref is not None else "")

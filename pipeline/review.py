@@ -16,7 +16,6 @@ from .config import check
 from .errors import E_DECISIONS, MazmunError
 from .types import Document
 
-OPTIONAL = {"merge": ("label",), "create_code": ("definition", "origin")}
 MAX_SPLIT = 8
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
@@ -85,10 +84,10 @@ def decision(body: dict[str, Any], state: dec.State, coder: str, ident: str, at:
     if action == "create_code" and not body.get("code"):
         body = {**body, "code": fresh_id("N", set(state.codes))}
     record: dict[str, Any] = {"id": ident, "at": at, "coder": coder, "action": action}
-    dec.check({**body, "coder": coder}, "the page's request")
-    for key in (*dec.FIELDS[action], *OPTIONAL.get(action, ())):
-        if key in body:
-            record[key] = body[key]
+    if isinstance(action, str) and action in dec.SCHEMA:
+        required, optional = dec.SCHEMA[action]
+        record.update({key: body[key] for key in (*required, *optional) if key in body})
+    dec.check(record, "the page's request")
     _check_values(record)
     after = dec.apply(state, [record])
     if len(after.problems) > len(state.problems):
@@ -98,9 +97,6 @@ def decision(body: dict[str, Any], state: dec.State, coder: str, ident: str, at:
 
 
 def _check_values(record: dict[str, Any]) -> None:
-    for key in ("label", "definition"):
-        if key in record and not isinstance(record[key], str):
-            raise MazmunError(E_DECISIONS, f"{key} must be text", "type a name")
     if record["action"] in ("rename", "create_theme", "create_code") and not record["label"].strip():
         raise MazmunError(E_DECISIONS, "a name cannot be empty", "type a name")
     codes = record.get("codes", [])

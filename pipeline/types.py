@@ -11,10 +11,12 @@ INTERVIEWER = "interviewer"
 
 @dataclass(frozen=True)
 class SourceFile:
-    """A file as the runner read it: name relative to the input folder, and its bytes."""
+    """A file as the runner read it: name relative to the input folder, and its bytes; or, for
+    a file not read (too large, unreadable), empty bytes and the reason."""
 
     name: str
     data: bytes
+    unread: str = ""
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,14 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+# Property tests run the same examples every time (CI stays reproducible and bounded); set
+# HYPOTHESIS_PROFILE=explore to search new ones.
+settings.register_profile("mazmun", deadline=None, derandomize=True, database=None, print_blob=True,
+                          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+settings.register_profile("explore", parent=settings.get_profile("mazmun"), derandomize=False)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "mazmun"))
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")

@@ -1,3 +1,4 @@
+import re
 from collections import Counter
 
 import pytest
@@ -86,5 +87,9 @@ def test_bad_files_are_skipped_with_a_reason(name, data, reason):
 def test_benchmark_files_parse(path):
     (doc,) = ingest([SourceFile(path.name, path.read_bytes())], CFG).documents
     roles = Counter(t.role for t in doc.turns)
-    assert roles[PARTICIPANT] >= 5 and roles[INTERVIEWER] >= 5
+    if "serdif" in path.parts:  # real sessions: a moderator's few tagged words among untagged talk
+        tagged = re.findall(r"^MODERATOR:", path.read_text(encoding="utf-8"), re.M)
+        assert roles[PARTICIPANT] >= 5 and roles[INTERVIEWER] == len(tagged) >= 1
+    else:
+        assert roles[PARTICIPANT] >= 5 and roles[INTERVIEWER] >= 5
     assert {t.speaker for t in doc.turns if t.role == PARTICIPANT} == {path.stem}
