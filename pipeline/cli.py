@@ -12,7 +12,7 @@ import time
 import traceback
 from pathlib import Path
 
-from .errors import MazmunError
+from .errors import E_INTERNAL, MazmunError
 
 
 def _offline_environment() -> None:
@@ -21,6 +21,12 @@ def _offline_environment() -> None:
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     os.environ.setdefault("NUMBA_CACHE_DIR", str(Path(".cache/numba").resolve()))
+
+
+def _verbose(command: argparse.ArgumentParser) -> None:
+    """``--verbose`` after the command too; absent there, it leaves the one before it alone."""
+    command.add_argument("--verbose", action="store_true", default=argparse.SUPPRESS,
+                         help="show tracebacks on errors")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -39,7 +45,7 @@ def _parser() -> argparse.ArgumentParser:
                          help="carry coders' decisions over from a reviewed run "
                          "(its folder or its decisions.jsonl)")
     analyze.add_argument("--quiet", action="store_true", help="print only the run folder")
-    analyze.add_argument("--verbose", action="store_true", help="show tracebacks on errors")
+    _verbose(analyze)
     comp = commands.add_parser("compare", help="score a run against human coding (writes comparison.*)")
     comp.add_argument("run", type=Path, help="run folder written by 'mazmun analyze'")
     comp.add_argument("coding", type=Path, help="human coding: a CSV (file, speaker, quote (or start, end), "
@@ -51,7 +57,7 @@ def _parser() -> argparse.ArgumentParser:
     comp.add_argument("--config", type=Path, help="YAML config whose 'compare' section is used")
     comp.add_argument("--set", dest="overrides", action="append", default=[], metavar="compare.KEY=VALUE")
     comp.add_argument("--quiet", action="store_true", help="print only the comparison file")
-    comp.add_argument("--verbose", action="store_true", help="show tracebacks on errors")
+    _verbose(comp)
     _export_parser(commands)
     rev = commands.add_parser("review", help="the coders' page: confirm, rename, merge, split codes "
                               "(served on 127.0.0.1; actions saved to RUN/decisions.jsonl)")
@@ -59,13 +65,13 @@ def _parser() -> argparse.ArgumentParser:
     rev.add_argument("--port", type=int, help="port (default: review.port, 8765; 0 picks a free one)")
     rev.add_argument("--config", type=Path, help="YAML config whose 'review' section is used")
     rev.add_argument("--set", dest="overrides", action="append", default=[], metavar="review.KEY=VALUE")
-    rev.add_argument("--verbose", action="store_true", help="show tracebacks on errors")
+    _verbose(rev)
     imp = commands.add_parser("import-codebook", help="a REFI-QDA codebook (.qdc) as a starting point: "
                               "its codes appear on the review page, nearest candidate codes suggested")
     imp.add_argument("run", type=Path, help="run folder written by 'mazmun analyze'")
     imp.add_argument("codebook", type=Path, help="codebook exported by NVivo, ATLAS.ti, MAXQDA, QualCoder")
     imp.add_argument("--coder", required=True, help="the coder whose decisions these become")
-    imp.add_argument("--verbose", action="store_true", help="show tracebacks on errors")
+    _verbose(imp)
     return parser
 
 
@@ -83,7 +89,7 @@ def _export_parser(commands: argparse._SubParsersAction) -> None:
     exp.add_argument("--coder", help="replay only this coder's decisions (default: everyone's, in order)")
     exp.add_argument("--transcripts", type=Path,
                      help="transcript folder for .qdpx (default: the run's input)")
-    exp.add_argument("--verbose", action="store_true", help="show tracebacks on errors")
+    _verbose(exp)
 
 
 def _export(args: argparse.Namespace) -> int:
@@ -183,8 +189,9 @@ def _review(args: argparse.Namespace) -> int:
     from .review_server import serve
     from .settings import load_config
 
+    port = [f"review.port={args.port}"] if args.port is not None else []  # checked like the config's
     try:
-        serve(args.run, load_config(args.config, args.overrides), args.port)
+        serve(args.run, load_config(args.config, args.overrides + port))
     except KeyboardInterrupt:
         print("mazmun: review stopped; every decision is in decisions.jsonl", file=sys.stderr)
     return 0
@@ -204,6 +211,13 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("mazmun: interrupted; no run folder was written", file=sys.stderr)
         return 130
+    except Exception as exc:  # noqa: BLE001 - a bug: one line for the user, the traceback on request
+        if args.verbose:
+            traceback.print_exc()
+        first = (str(exc).splitlines() or [""])[0][:200]
+        print(f"mazmun: error [{E_INTERNAL}] {type(exc).__name__}: {first} — this is a bug in mazmun: "
+              "please report it with the output of --verbose", file=sys.stderr)
+        return 70
 
 
 if __name__ == "__main__":

@@ -34,3 +34,4 @@ E_DECISIONS = "E504"  # decisions.jsonl line malformed
 E_EXCHANGE = "E505"  # REFI-QDA file (.qdpx/.qdc) unreadable or malformed
 E_REVIEW = "E601"  # review page cannot be served (port taken), or asked for what the run lacks
 E_CARRY = "E602"  # --decisions names no run folder or decisions file
+E_INTERNAL = "E900"  # not the user's doing: a bug, reported in one line (exit status 70)

@@ -216,7 +216,8 @@ def _int(value: Any) -> int:
             raise TypeError
         return int(value)
     except (TypeError, ValueError, OverflowError):
-        raise MazmunError(E_DECISIONS, f"k must be a whole number, got {str(value)[:20]!r}", "choose k") from None
+        raise MazmunError(E_DECISIONS, f"k must be a whole number, got {str(value)[:20]!r}",
+                          "choose k") from None
 
 
 class Server(ThreadingHTTPServer):

@@ -371,3 +371,18 @@ def test_10_a_huge_zip_member_is_refused_before_it_is_inflated():
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     assert peak < 64 << 20
+
+
+def test_10_a_review_port_out_of_range_is_E203(run, capsys):
+    coded_error(*in_process(capsys, "review", run, "--port", "70000"), "E203")
+
+
+def test_a_bug_is_one_line_with_E900_and_the_traceback_on_request(run, monkeypatch, capsys):
+    def broken(*args, **kwargs):
+        raise RuntimeError("unexpected")
+
+    monkeypatch.setattr("pipeline.export_run.export_run", broken)
+    status, stderr = in_process(capsys, "export", run, "--format", "csv", "--out", run / "x.csv")
+    assert status == 70 and stderr.count("mazmun: error [E900]") == 1 and "Traceback" not in stderr
+    status, stderr = in_process(capsys, "--verbose", "export", run, "--format", "csv", "--out", run / "x.csv")
+    assert status == 70 and "Traceback" in stderr
