@@ -84,7 +84,7 @@ def test_1_out_with_a_foreign_manifest_is_refused_before_any_work(tmp_path):
     before = snapshot(mine)
     status, stderr = mazmun("analyze", SAMPLE, "--out", mine)
     coded_error(status, stderr, "E401")
-    assert "mazmun: ingest" not in stderr  # refused before the pipeline ran
+    assert "mazmun: read" not in stderr  # refused before the pipeline read a file
     assert snapshot(mine) == before
 
 
@@ -328,7 +328,7 @@ def test_10_an_unwritable_out_is_found_before_any_work(tmp_path):
     (tmp_path / "file").write_text("x")
     status, stderr = mazmun("analyze", SAMPLE, "--out", tmp_path / "file" / "run")
     coded_error(status, stderr, "E401")
-    assert "mazmun: ingest" not in stderr
+    assert "mazmun: read" not in stderr
 
 
 def test_10_a_failed_write_leaves_no_hidden_copy(tmp_path):
