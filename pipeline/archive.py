@@ -32,12 +32,10 @@ def open_zip(data: bytes, kind: str) -> zipfile.ZipFile:
 
 
 def read_member(archive: zipfile.ZipFile, name: str, kind: str) -> bytes:
-    """One member's bytes; a missing, damaged or oversized member is an ArchiveError."""
+    """One member's bytes, of an archive from ``open_zip``; a missing or damaged member is an
+    ArchiveError."""
     try:
-        info = archive.getinfo(name)
-        if info.file_size > MAX_MEMBER:
-            raise ArchiveError(f"{kind} member {name[:80]} is over {MAX_MEMBER >> 20} MB")
-        with archive.open(info) as member:
+        with archive.open(archive.getinfo(name)) as member:  # sizes checked by open_zip
             return member.read(MAX_MEMBER + 1)
     except KeyError as exc:
         raise ArchiveError(f"{kind} file has no {name[:80]}") from exc

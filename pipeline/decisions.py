@@ -67,7 +67,6 @@ SCHEMA: dict[str, tuple[dict[str, str], dict[str, str]]] = {
 }
 COMMON = {"coder": "id", "action": "id"}  # required in every decision
 RECORD = {"id": "id", "at": "text", "carried_from": "text"}  # written by mazmun
-FIELDS: dict[str, tuple[str, ...]] = {a: tuple(required) for a, (required, _) in SCHEMA.items()}
 
 
 @dataclass(frozen=True)

@@ -113,10 +113,9 @@ def parse_turns(text: str, default_speaker: str, cfg: IngestConfig,
     use_tags = most or any(asking)
     raw: list[list] = []  # [speaker, role, start, end]
     last_participant = None
-    for (start, end, new_para), tag in zip(lines, tags):
+    for (start, end, new_para), tag, role in zip(lines, tags, roles):
         if use_tags and tag:
             label = tag.group("label").strip()
-            role = role_of(label, cfg.interviewer_patterns)
             raw.append([label, role, start + tag.end(), end])
             if role == PARTICIPANT:
                 last_participant = label

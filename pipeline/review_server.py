@@ -107,6 +107,7 @@ class Review:
 class Handler(BaseHTTPRequestHandler):
     app: Review
     allowed_hosts: frozenset[str] = frozenset()
+    allowed_origins: frozenset[str] = frozenset()
     server_version = "mazmun-review"
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class's name
@@ -178,7 +179,7 @@ class Handler(BaseHTTPRequestHandler):
         rebinding), and for the API a browser's Origin and Sec-Fetch-Site, when sent, say the
         request comes from this page (no other site's page, framed or not)."""
         origin = self.headers.get("Origin")
-        same = (origin is None or origin in {f"http://{h}" for h in self.allowed_hosts}) \
+        same = (origin is None or origin in self.allowed_origins) \
             and self.headers.get("Sec-Fetch-Site", "same-origin") in ("same-origin", "none")
         if self.headers.get("Host", "") in self.allowed_hosts and (same or not api):
             return True
@@ -238,15 +239,16 @@ def make_server(app: Review, host: str, port: int) -> ThreadingHTTPServer:
                           "pass another --port (0 picks a free one), or stop the other server") from exc
     bound = server.server_address[1]
     names = {host, "127.0.0.1", "localhost", "[::1]"}
+    hosts = frozenset(f"{n}:{bound}" for n in names)
     server.RequestHandlerClass = type("BoundHandler", (Handler,), {
-        "app": app, "allowed_hosts": frozenset(f"{n}:{bound}" for n in names)})
+        "app": app, "allowed_hosts": hosts, "allowed_origins": frozenset(f"http://{h}" for h in hosts)})
     return server
 
 
-def serve(run: Path, cfg: Config, port: int | None = None) -> None:
-    """Serve the review page until interrupted; print its address first."""
+def serve(run: Path, cfg: Config) -> None:
+    """Serve the review page on ``cfg.review``'s address until interrupted; print it first."""
     app = Review.open(run, cfg.review.context_turns, cfg.review.split_seed)
-    server = make_server(app, cfg.review.host, cfg.review.port if port is None else port)
+    server = make_server(app, cfg.review.host, cfg.review.port)
     host, bound = server.server_address[:2]
     print(f"mazmun: reviewing {run} — open http://{host}:{bound}/ (Ctrl-C stops; every action is "
           f"saved to {run / DECISIONS} as it happens)", file=sys.stderr, flush=True)

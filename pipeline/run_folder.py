@@ -16,6 +16,7 @@ import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import NoReturn
 
 from .errors import E_OUTPUT, MazmunError
 
@@ -45,7 +46,7 @@ def foreign_entries(folder: Path) -> list[str]:
     return [e for e in entries if e not in OURS or (folder / e).is_symlink() or not (folder / e).is_file()]
 
 
-def _refuse(what: str, fix: str = "choose a new --out (or leave it out: runs/<folder>-<time>)") -> None:
+def _refuse(what: str, fix: str = "choose a new --out (or leave it out: runs/<folder>-<time>)") -> NoReturn:
     raise MazmunError(E_OUTPUT, what, fix)
 
 
