@@ -170,7 +170,7 @@ def cluster_layouts(layouts: Sequence[np.ndarray], cfg: ClusterConfig) -> tuple[
 def attach_outliers(x: np.ndarray, labels: np.ndarray) -> np.ndarray:
     """Give each unit no code took the code whose centroid is nearest (cosine, in ``x``).
 
-    Every unit reaching this stage was judged thematic, and coders code all thematic talk; the
+    Every unit reaching this stage was kept as thematic, and coders code all thematic talk; the
     attached units keep probability 0 so a reviewer sees they joined by similarity alone."""
     out = labels.copy()
     outliers = np.flatnonzero(labels < 0)

@@ -11,13 +11,14 @@ from .codebook import Codebook, Entry
 from .types import Dropped, Segment
 
 SEGMENT_COLUMNS = ("segment_id", "file", "speaker", "lang", "start", "end", "text",
-                   "code_id", "theme_id", "probability")
+                   "code_id", "theme_id", "probability", "doubt")
 
 
 def segment_rows(segments: tuple[Segment, ...], book: Codebook) -> list[dict[str, Any]]:
     return [{"segment_id": s.segment_id, "file": s.file, "speaker": s.speaker, "lang": s.lang,
              "start": s.start, "end": s.end, "text": s.text, "code_id": a.code_id,
-             "theme_id": a.theme_id, "probability": a.probability if a.code_id else ""}
+             "theme_id": a.theme_id, "probability": a.probability if a.code_id else "",
+             "doubt": s.doubt}
             for s, a in zip(segments, book.assignments)]
 
 

@@ -1,17 +1,27 @@
-"""Stage 2b, relevance: tell thematic talk from the rest of the interview, sentence by sentence.
+"""Stage 2b, relevance: tell thematic talk from the rest of the session, sentence by sentence.
 
-Qualitative coders code what participants say about their experience and leave greetings,
-consent, logistics, demographics and thinking aloud ("let me think…") uncoded. mazmun does the
-same by comparison with examples: each participant sentence is embedded and compared with a
-bank of example utterances written for mazmun (``pipeline/talk/*.txt``, English and Farsi, not
-tied to any research topic), each labelled *thematic* or a kind of *non-thematic* talk. A
-sentence is thematic when its ``k`` nearest thematic examples are, on average, closer than its
-``k`` nearest non-thematic ones (so each class votes with as many examples, however many the
-bank holds of each); the kind of its nearest non-thematic example is the reason given when it
-is dropped. A single non-thematic sentence between two thematic ones of the same turn stays
+Qualitative coders code what participants say about the study's subject and leave greetings,
+consent, logistics, background and filler uncoded. Coders can reject a unit in seconds, but talk
+that was dropped they never see, so mazmun drops talk only on evidence that holds in any study:
+
+1. a transcriber's note in brackets, and protocol text several participants say nearly word for
+   word (task prompts, forms, read-outs; ``pipeline/context.py``) are dropped;
+2. each sentence is compared with a bank of example utterances written for mazmun
+   (``pipeline/talk/*.txt``, English and Farsi, not tied to any topic): thematic when its ``k``
+   nearest thematic examples are, on average, closer than its ``k`` nearest non-thematic ones;
+   otherwise the kind of its nearest non-thematic example (greeting, consent, …) is its verdict;
+3. with ``confirm`` (the default) that verdict drops the sentence only when the session agrees:
+   greetings, consent, logistics and background at the session's opening or closing; any kind in
+   answer to a question the examples also take for small talk ("Can you hear me?");
+   acknowledgements and thinking aloud when brief (at most ``brief_words`` content words).
+   Unconfirmed, the sentence is kept and its unit marked low-confidence ("possibly consent and
+   recording") for the coders to judge.
+
+The kind of study (``pipeline/study.py``) decides which signals apply: in think-aloud sessions
+thinking aloud is the data and the moderator's words are help, not questions; survey answers have
+no session around them. A single dropped sentence between two kept ones of the same turn stays
 with them (a meaning unit is contiguous). Users add examples of their own with
-``extra_thematic`` and ``extra_nonthematic``: the research question and the interview guide's
-topics are good thematic examples; recurring small talk of a study good non-thematic ones.
+``extra_thematic`` and ``extra_nonthematic`` (the latter need no second signal).
 """
 
 from __future__ import annotations
@@ -23,10 +33,20 @@ from importlib import resources
 import numpy as np
 
 from .config import check
-from .types import ProcessedTurn
+from .context import Contexts, SentenceContext
+from .types import ProcessedTurn, Sentence
 
 THEMATIC = "thematic"
 BANK_LANGUAGES = ("en", "fa")
+USER_KIND = "study-specific small talk"
+THINKING = "thinking aloud and structuring the answer"
+# Where each kind of non-thematic talk is confirmed: in the session's frame (opening, closing, the
+# question asked) or by its brevity.
+SESSION_KINDS = ("greeting or closing", "consent and recording", "background and demographics",
+                 "logistics and interruptions")
+BRIEF_KINDS = ("short acknowledgement", THINKING, "logistics and interruptions")
+NOTE = "transcriber's note"
+LOW = "possibly "  # the kind of a kept sentence that one signal doubts
 
 
 @dataclass(frozen=True)
@@ -36,9 +56,26 @@ class RelevanceConfig:
     extra_thematic: tuple[str, ...] = ()  # e.g. the research question, the guide's topics
     extra_nonthematic: tuple[str, ...] = ()  # e.g. a study's recurring small talk
     bridge_gaps: bool = True  # one non-thematic sentence between thematic ones stays
+    confirm: bool = True  # the examples' verdict drops talk only when position, question or brevity agree
+    opening_share: float = 0.1  # share of a session's participant sentences that is its opening (and closing)
+    brief_words: int = 2  # at most this many content words: brief talk
+    repeated_share: float = 0.2  # said nearly verbatim by this share of participants (and ≥ 2): protocol text
 
     def __post_init__(self) -> None:
         check(self.k >= 1, "relevance.k", "must be at least 1")
+        check(0.0 <= self.opening_share <= 0.5, "relevance.opening_share", "must be in [0, 0.5]")
+        check(self.brief_words >= 0, "relevance.brief_words", "must be ≥ 0")
+        check(0.0 < self.repeated_share <= 1.0, "relevance.repeated_share", "must be in (0, 1]")
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What the relevance stage weighs, one entry per participant sentence (turn by turn)."""
+
+    margin: np.ndarray  # bank vote: thematic minus non-thematic similarity (> 0: thematic)
+    nearest: tuple[str, ...]  # kind of the nearest non-thematic example
+    asked: np.ndarray  # bank vote of the question it answers (+inf: none)
+    context: Contexts
 
 
 @dataclass(frozen=True)
@@ -74,7 +111,7 @@ def builtin_pairs() -> tuple[tuple[str, str], ...]:
 def bank(cfg: RelevanceConfig) -> Bank:
     pairs = list(builtin_pairs())
     pairs += [(THEMATIC, t) for t in cfg.extra_thematic]
-    pairs += [("study-specific small talk", t) for t in cfg.extra_nonthematic]
+    pairs += [(USER_KIND, t) for t in cfg.extra_nonthematic]
     return Bank(tuple(t for _, t in pairs), tuple(k for k, _ in pairs))
 
 
@@ -98,25 +135,54 @@ def vote(x: np.ndarray, bank_x: np.ndarray, kinds: tuple[str, ...], k: int) -> t
     return top(thematic) - top(~thematic), [kinds[i] for i in other]
 
 
-def _bridge(flags: list[bool]) -> list[bool]:
-    return [f or (0 < i < len(flags) - 1 and flags[i - 1] and flags[i + 1]) for i, f in enumerate(flags)]
+def _bridge(flags: list[bool], bridgeable: list[bool]) -> list[bool]:
+    return [f or (bridgeable[i] and 0 < i < len(flags) - 1 and flags[i - 1] and flags[i + 1])
+            for i, f in enumerate(flags)]
 
 
-def relevance(turns: tuple[ProcessedTurn, ...], x: np.ndarray, bank_x: np.ndarray, kinds: tuple[str, ...],
+def _confirmed(kind: str, c: SentenceContext, asked: float, brief: bool, study: str) -> str:
+    """Why the session agrees that a sentence of ``kind`` is not thematic ("" if it does not)."""
+    if kind == USER_KIND:
+        return "listed in relevance.extra_nonthematic"
+    if kind in SESSION_KINDS and c.edge and study != "survey":
+        return f"at the session's {c.edge}"
+    if asked < 0 and study in ("interview", "focus_group"):
+        return "answers a question that is small talk too"
+    if kind in BRIEF_KINDS and brief:
+        return "brief"
+    return ""
+
+
+def judge(sentence: Sentence, c: SentenceContext, margin: float, nearest: str, asked: float,
+          study: str, cfg: RelevanceConfig) -> tuple[bool, str, bool]:
+    """(thematic, kind or doubt, bridgeable) of one sentence; see the module's docstring."""
+    if c.note:
+        return False, NOTE, False
+    if c.repeated:
+        return False, f"protocol text said nearly verbatim by {c.repeated} participants", False
+    if margin >= 0 or (nearest == THINKING and study == "think_aloud"):
+        return True, "", True
+    if not cfg.confirm:
+        return False, nearest, True
+    why = _confirmed(nearest, c, asked, len(sentence.tokens) <= cfg.brief_words, study)
+    return (False, f"{nearest}; {why}", True) if why else (True, LOW + nearest, True)
+
+
+def relevance(turns: tuple[ProcessedTurn, ...], evidence: Evidence, study: str,
               cfg: RelevanceConfig) -> tuple[ProcessedTurn, ...]:
-    """Stage function: sentences marked thematic or not. ``x`` has one unit vector per sentence
-    (turn by turn, in order); ``bank_x`` one per example of ``kinds``."""
+    """Stage function: sentences marked thematic or not, with the kind of talk (or the doubt)."""
     if not cfg.enabled:
         return turns
-    margin, other = vote(x, bank_x, kinds, cfg.k)
     out, i = [], 0
     for pt in turns:
-        n = len(pt.sentences)
-        flags = [bool(m > 0) for m in margin[i:i + n]]
+        verdicts = [judge(s, evidence.context.sentences[i + j], float(evidence.margin[i + j]),
+                          evidence.nearest[i + j], float(evidence.asked[i + j]), study, cfg)
+                    for j, s in enumerate(pt.sentences)]
+        flags = [v[0] for v in verdicts]
         if cfg.bridge_gaps:
-            flags = _bridge(flags)
-        sentences = tuple(replace(s, thematic=f, kind="" if f else other[i + j])
-                          for j, (s, f) in enumerate(zip(pt.sentences, flags)))
+            flags = _bridge(flags, [v[2] for v in verdicts])
+        sentences = tuple(replace(s, thematic=f, kind="" if f and not v[1].startswith(LOW) else v[1])
+                          for s, f, v in zip(pt.sentences, flags, verdicts))
         out.append(replace(pt, sentences=sentences))
-        i += n
+        i += len(pt.sentences)
     return tuple(out)

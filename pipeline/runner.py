@@ -24,6 +24,7 @@ from . import outputs, report
 from .cluster import attach_outliers, center_languages, cluster_layouts, reduce, run_seeds
 from .codebook import Codebook, build_codebook
 from .config import to_dict
+from .context import Contexts, contexts, questions_of
 from .embed import Embedder, EmbeddingCache, embed, embed_texts, embedding_cache, load_embedder, with_question
 from .errors import (
     E_CARRY,
@@ -36,10 +37,11 @@ from .errors import (
 from .ingest import IngestConfig, ingest
 from .lexical import by_meaning, combine, lexical_view
 from .preprocess import normalized, preprocess
-from .relevance import bank, relevance
+from .relevance import LOW, Evidence, bank, relevance, vote
 from .run_folder import check_output, write_run
-from .segment import preceding_questions, segment
+from .segment import segment
 from .settings import Config
+from .study import Study, detect
 from .types import Corpus, ProcessedTurn, Segmentation, SourceFile
 
 PACKAGES = ("mazmun", "numpy", "scikit-learn", "umap-learn", "hazm", "spacy", "spacy-lookups-data",
@@ -112,23 +114,32 @@ def _versions() -> dict[str, str]:
     return found
 
 
-def mark_relevance(turns: tuple[ProcessedTurn, ...], cfg: Config, embedder: Embedder,
-                   cache: EmbeddingCache | None) -> tuple[ProcessedTurn, ...]:
-    """Embed every participant sentence and the example bank, then run the relevance stage."""
+def mark_relevance(corpus: Corpus, turns: tuple[ProcessedTurn, ...], study: Study, cfg: Config,
+                   embedder: Embedder, cache: EmbeddingCache | None
+                   ) -> tuple[tuple[ProcessedTurn, ...], Contexts]:
+    """Each sentence's place in its session, then (embedding every participant sentence, the
+    questions and the example bank) the relevance stage."""
+    found = contexts(corpus, turns, cfg.relevance.opening_share, cfg.relevance.repeated_share,
+                     interviewer_asks=study.kind != "think_aloud")
     if not cfg.relevance.enabled:
-        return turns
+        return turns, found
     examples = bank(cfg.relevance)
+    texts = {d.name: d.text for d in corpus.documents}
+    asked = [normalized(texts[f][a:b], cfg.preprocess) or "-" for f, a, b in found.questions]
     x, _ = embed_texts([s.norm for t in turns for s in t.sentences], embedder, cfg.embed, cache)
     bank_x, _ = embed_texts(list(examples.texts), embedder, cfg.embed, cache)
-    return relevance(turns, x, bank_x, examples.kinds, cfg.relevance)
+    qx, _ = embed_texts(asked, embedder, cfg.embed, cache)
+    margin, nearest = vote(x, bank_x, examples.kinds, cfg.relevance.k)
+    q_margin = np.append(vote(qx, bank_x, examples.kinds, cfg.relevance.k)[0], np.inf)
+    evidence = Evidence(margin, tuple(nearest), q_margin[[c.question for c in found.sentences]], found)
+    return relevance(turns, evidence, study.kind, cfg.relevance), found
 
 
-def embed_units(corpus: Corpus, seg: Segmentation, cfg: Config, embedder: Embedder,
+def embed_units(raw: list[str], seg: Segmentation, cfg: Config, embedder: Embedder,
                 cache: EmbeddingCache | None) -> tuple[np.ndarray, int]:
-    """Each unit's vector, read with the interviewer question it answers (normalized text)."""
+    """Each unit's vector, read with the question (``raw``: its text, "" for none) it answers."""
     vectors, fresh = embed(seg.segments, cfg.embed, embedder, cache)
     if cfg.embed.question_weight > 0 and len(vectors):
-        raw = preceding_questions(corpus, seg.segments)
         norms = {q: normalized(q, cfg.preprocess) for q in set(raw)}
         asked = [norms[q] for q in raw]
         qx, _ = embed_texts([q or "-" for q in asked], embedder, cfg.embed, cache)
@@ -170,14 +181,18 @@ def run_stages(sources: list[SourceFile], cfg: Config, cache: EmbeddingCache | N
                    languages=sorted({t.lang for t in turns}))
     embedder = load_embedder(cfg.embed.model, cfg.embed.threads)
     with clock.stage("relevance", log) as rec:
-        turns = mark_relevance(turns, cfg, embedder, cache)
-        flags = [s.thematic for t in turns for s in t.sentences]
-        rec.update(sentences=len(flags), thematic=sum(flags), enabled=cfg.relevance.enabled)
+        study = detect(corpus, cfg.study)
+        turns, found = mark_relevance(corpus, turns, study, cfg, embedder, cache)
+        kinds = [s.kind for t in turns for s in t.sentences]
+        rec.update(study=study.as_dict(), sentences=len(kinds), enabled=cfg.relevance.enabled,
+                   thematic=sum(s.thematic for t in turns for s in t.sentences),
+                   low_confidence=sum(k.startswith(LOW) for k in kinds))
     with clock.stage("segment", log) as rec:
         seg = segment(turns, {d.name: d.text for d in corpus.documents}, cfg.segment)
         rec.update(segments=len(seg.segments), dropped=len(seg.dropped))
     with clock.stage("embed", log) as rec:
-        vectors, fresh = embed_units(corpus, seg, cfg, embedder, cache)
+        asked = questions_of(turns, found, {d.name: d.text for d in corpus.documents}, seg.segments)
+        vectors, fresh = embed_units(asked, seg, cfg, embedder, cache)
         rec.update(model=embedder.model_id, embedded=fresh, from_cache=len(seg.segments) - fresh)
     with clock.stage("lexical", log) as rec:
         space, dims = clustering_space(vectors, seg, cfg, embedder, cache)
@@ -201,7 +216,7 @@ def run_stages(sources: list[SourceFile], cfg: Config, cache: EmbeddingCache | N
 
 
 def render_files(corpus: Corpus, seg: Segmentation, book: Codebook, cfg: Config,
-                 name: str) -> dict[str, bytes]:
+                 name: str, study: dict[str, str] | None = None) -> dict[str, bytes]:
     """Every file of the run folder but the manifest (which records what the others hold)."""
     rows = outputs.segment_rows(seg.segments, book)
     files = {
@@ -210,7 +225,7 @@ def render_files(corpus: Corpus, seg: Segmentation, book: Codebook, cfg: Config,
         "dropped.csv": outputs.dropped_csv(seg.dropped),
         "codebook.json": outputs.codebook_json(book, seg.segments),
         "codebook.csv": outputs.codebook_csv(book, seg.segments),
-        "report.md": report.render(book, seg.segments, len(seg.dropped), name),
+        "report.md": report.render(book, seg.segments, len(seg.dropped), name, study),
         "config.yaml": yaml.safe_dump(to_dict(cfg), allow_unicode=True, sort_keys=False),
     }
     return {k: v.encode("utf-8") if isinstance(v, str) else v for k, v in files.items()}
@@ -266,7 +281,9 @@ def analyze(folder: Path, cfg: Config, out: Path, log: bool = True,
                    "codes": len(book.codes), "themes": len(book.themes),
                    "unassigned": book.unassigned},
     }
-    files = render_files(corpus, seg, book, cfg, folder.name)
+    study = clock.stages["relevance"].get("study")
+    manifest["study"] = study
+    files = render_files(corpus, seg, book, cfg, folder.name, study)
     if previous is not None:
         carried = carry(previous, corpus, seg, book, files["codebook.json"], cfg)
         manifest["carried"] = {"from": str(previous.run), **carried.summary()}

@@ -5,6 +5,8 @@ covering it, or none) and an automatic label (the code or theme of the segment c
 none when left unassigned). Label arrays hold integer ids; ``NONE`` (-1) is "no label".
 
 - NMI / ARI over the characters humans coded (unassigned is one more automatic label);
+- AMI over every 10th of those characters (mutual information corrected for chance, so
+  systems with different numbers of clusters compare fairly: NMI grows with their number);
 - coverage: share of coded characters given some automatic label;
 - filler rejection: share of uncoded characters left without one;
 - label recall: each automatic label is mapped to the gold label it overlaps most; a gold label
@@ -19,12 +21,14 @@ from dataclasses import dataclass
 import numpy as np
 
 NONE = -1
+AMI_STEP = 10  # AMI over every 10th coded character (its expected-MI term is slow)
 
 
 @dataclass(frozen=True)
 class Scores:
     nmi: float
     ari: float
+    ami: float
     coverage: float
     filler_rejection: float
     recall: float
@@ -33,7 +37,7 @@ class Scores:
 
     def as_dict(self) -> dict[str, float]:
         return {k: round(float(getattr(self, k)), 4)
-                for k in ("nmi", "ari", "coverage", "filler_rejection", "recall", "kappa")}
+                for k in ("nmi", "ari", "ami", "coverage", "filler_rejection", "recall", "kappa")}
 
 
 def overlap(gold: np.ndarray, auto: np.ndarray, n_gold: int, n_auto: int) -> np.ndarray:
@@ -93,12 +97,13 @@ def kappa(a: np.ndarray, b: np.ndarray) -> float:
 def score(gold: np.ndarray, auto: np.ndarray, n_gold: int, n_auto: int,
           threshold: float = 0.5) -> Scores:
     """All scores for one pair of label arrays (one entry per participant character)."""
-    from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
+    from sklearn.metrics import adjusted_mutual_info_score, adjusted_rand_score, normalized_mutual_info_score
 
     coded = gold >= 0
     g, a = gold[coded], auto[coded]
     nmi = float(normalized_mutual_info_score(g, a)) if coded.any() else 0.0
     ari = float(adjusted_rand_score(g, a)) if coded.any() else 0.0
+    ami = float(adjusted_mutual_info_score(g[::AMI_STEP], a[::AMI_STEP])) if coded.any() else 0.0
     coverage = float((a >= 0).mean()) if coded.any() else 0.0
     rejection = float((auto[~coded] < 0).mean()) if (~coded).any() else 1.0
     table = overlap(gold, auto, n_gold, n_auto)
@@ -107,4 +112,4 @@ def score(gold: np.ndarray, auto: np.ndarray, n_gold: int, n_auto: int,
     recalled = tuple(i for i in present if f1[i, 2] >= threshold)
     recall = len(recalled) / len(present) if present else 0.0
     agreement = kappa(gold, apply(mapping(table, include_none=True), auto))
-    return Scores(nmi, ari, coverage, rejection, recall, agreement, recalled)
+    return Scores(nmi, ari, ami, coverage, rejection, recall, agreement, recalled)

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .config import check
-from .types import INTERVIEWER, Corpus, Dropped, ProcessedTurn, Segment, Segmentation, Sentence
+from .types import Dropped, ProcessedTurn, Segment, Segmentation, Sentence
 
 TRIVIAL = "trivial talk (no content words)"
 NON_THEMATIC = "non-thematic talk"
@@ -67,6 +67,14 @@ def _runs(sentences: tuple[Sentence, ...]) -> list[tuple[bool, list[Sentence]]]:
     return runs
 
 
+def _doubt(group: list[Sentence]) -> str:
+    """The doubt of the unit's sentences when they hold at least half its words ("" if none)."""
+    doubted = [s for s in group if s.thematic and s.kind]
+    if 2 * sum(s.n_words for s in doubted) < sum(s.n_words for s in group):
+        return ""
+    return max(doubted, key=lambda s: s.n_words).kind
+
+
 def _units(pt: ProcessedTurn, text: str, sentences: list[Sentence], cfg: SegmentConfig,
            first_number: int) -> tuple[list[Segment], list[Dropped]]:
     """Meaning units of one run of thematic sentences; trivial talk at its edges is dropped."""
@@ -85,7 +93,7 @@ def _units(pt: ProcessedTurn, text: str, sentences: list[Sentence], cfg: Segment
         segment_id = f"{pt.file}#{pt.turn.index:03d}.{first_number + len(segments)}"
         norm = " ".join(s.norm for s in group)
         segments.append(Segment(segment_id, pt.file, pt.turn.speaker, pt.turn.index, pt.lang,
-                                start, end, text[start:end], norm, tokens))
+                                start, end, text[start:end], norm, tokens, _doubt(group)))
     return segments, dropped
 
 
@@ -113,15 +121,3 @@ def segment(turns: tuple[ProcessedTurn, ...], texts: dict[str, str], cfg: Segmen
         dropped.extend(d)
     dropped.sort(key=lambda d: (d.file, d.start))
     return Segmentation(tuple(segments), tuple(dropped))
-
-
-def preceding_questions(corpus: Corpus, segments: tuple[Segment, ...]) -> list[str]:
-    """For each unit, the raw text of the last interviewer turn before its turn ("" if none)."""
-    last: dict[tuple[str, int], str] = {}
-    for doc in corpus.documents:
-        asked = ""
-        for turn in doc.turns:
-            last[(doc.name, turn.index)] = asked
-            if turn.role == INTERVIEWER:
-                asked = doc.text[turn.start:turn.end]
-    return [last.get((s.file, s.turn), "") for s in segments]

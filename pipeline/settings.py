@@ -20,8 +20,10 @@ from .preprocess import PreprocessConfig
 from .relevance import RelevanceConfig
 from .review import ReviewConfig
 from .segment import SegmentConfig
+from .study import StudyConfig
 
 SECTIONS = {
+    "study": StudyConfig,
     "ingest": IngestConfig,
     "preprocess": PreprocessConfig,
     "relevance": RelevanceConfig,
@@ -41,6 +43,7 @@ SECTIONS = {
 @dataclass(frozen=True)
 class Config:
     seed: int = 42
+    study: StudyConfig = field(default_factory=StudyConfig)
     ingest: IngestConfig = field(default_factory=IngestConfig)
     preprocess: PreprocessConfig = field(default_factory=PreprocessConfig)
     relevance: RelevanceConfig = field(default_factory=RelevanceConfig)

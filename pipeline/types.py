@@ -61,7 +61,7 @@ class Sentence:
     tokens: tuple[str, ...]
     n_words: int
     thematic: bool = True  # set by the relevance stage
-    kind: str = ""  # for non-thematic talk: its kind (greeting, demographics, …)
+    kind: str = ""  # non-thematic talk: its kind and why (greeting, …); kept talk in doubt: "possibly …"
 
 
 @dataclass(frozen=True)
@@ -86,6 +86,7 @@ class Segment:
     text: str
     norm: str
     tokens: tuple[str, ...]
+    doubt: str = ""  # low confidence: the kind of talk one signal took most of it for ("possibly …")
 
 
 @dataclass(frozen=True)

@@ -72,16 +72,20 @@ def test_question_context_is_added_and_renormalized():
     assert np.allclose(mixed[0], [2 ** -0.5, 2 ** -0.5]) and np.allclose(mixed[1], [1.0, 0.0])
 
 
-def test_preceding_questions_follow_the_interview(lang):
+def test_units_are_read_with_the_question_they_answer(lang):
+    from pipeline.context import contexts, questions_of
     from pipeline.ingest import IngestConfig, ingest
     from pipeline.preprocess import PreprocessConfig, preprocess
-    from pipeline.segment import SegmentConfig, preceding_questions, segment
+    from pipeline.segment import SegmentConfig, segment
     from pipeline.types import SourceFile
     from tests.conftest import TEXTS
 
     corpus = ingest([SourceFile("t.txt", TEXTS[lang].encode())], IngestConfig())
     turns = preprocess(corpus, PreprocessConfig())
-    seg = segment(turns, {"t.txt": corpus.documents[0].text}, SegmentConfig())
-    asked = preceding_questions(corpus, seg.segments)
+    texts = {"t.txt": corpus.documents[0].text}
+    seg = segment(turns, texts, SegmentConfig())
+    asked = questions_of(turns, contexts(corpus, turns, 0.1, 0.2), texts, seg.segments)
     assert asked[0] in ("How are your nights?", "شب‌ها چطور است؟")
     assert asked[1] in ("And the doctors?", "و دکترها؟")
+    silent = questions_of(turns, contexts(corpus, turns, 0.1, 0.2, interviewer_asks=False), texts, seg.segments)
+    assert silent == [""] * len(seg.segments)

