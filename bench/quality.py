@@ -43,7 +43,8 @@ STUDY_TARGETS = {"serdif": {"coverage": 0.80, "sum": 1.15, "ami": 0.25, "code_am
 
 
 def mazmun_spans(sources, cfg: Config, cache) -> list[AutoSpan]:
-    _, seg, book, _ = run_stages(sources, cfg, cache, Clock(), log=False)
+    done = run_stages(sources, cfg, cache, Clock(), log=False)
+    seg, book = done.segmentation, done.codebook
     return [AutoSpan(s.segment_id, s.file, s.start, s.end, a.code_id, a.theme_id)
             for s, a in zip(seg.segments, book.assignments)]
 
@@ -52,7 +53,7 @@ def bertopic_inputs(corpus: Corpus, cfg: Config, cache) -> tuple[list, list[str]
     """Participant sentences as a user would feed BERTopic: (file, sentence) pairs, raw texts,
     embeddings. The same for every seed."""
     sentences = [(t.file, s) for t in preprocess(corpus, cfg.preprocess) for s in t.sentences]
-    texts = {d.name: d.text for d in corpus.documents}
+    texts = corpus.texts
     docs = [texts[f][s.start:s.end] for f, s in sentences]
     vectors, _ = embed_texts(docs, load_embedder(cfg.embed.model), cfg.embed, cache)
     return sentences, docs, vectors

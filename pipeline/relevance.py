@@ -34,6 +34,7 @@ import numpy as np
 
 from .config import check
 from .context import Contexts, SentenceContext
+from .study import Traits
 from .types import ProcessedTurn, Sentence
 
 THEMATIC = "thematic"
@@ -140,13 +141,13 @@ def _bridge(flags: list[bool], bridgeable: list[bool]) -> list[bool]:
             for i, f in enumerate(flags)]
 
 
-def _confirmed(kind: str, c: SentenceContext, asked: float, brief: bool, study: str) -> str:
+def _confirmed(kind: str, c: SentenceContext, asked: float, brief: bool, study: Traits) -> str:
     """Why the session agrees that a sentence of ``kind`` is not thematic ("" if it does not)."""
     if kind == USER_KIND:
         return "listed in relevance.extra_nonthematic"
-    if kind in SESSION_KINDS and c.edge and study != "survey":
+    if kind in SESSION_KINDS and c.edge and study.session:
         return f"at the session's {c.edge}"
-    if asked < 0 and study in ("interview", "focus_group"):
+    if asked < 0 and study.asks and study.session:
         return "answers a question that is small talk too"
     if kind in BRIEF_KINDS and brief:
         return "brief"
@@ -154,13 +155,13 @@ def _confirmed(kind: str, c: SentenceContext, asked: float, brief: bool, study: 
 
 
 def judge(sentence: Sentence, c: SentenceContext, margin: float, nearest: str, asked: float,
-          study: str, cfg: RelevanceConfig) -> tuple[bool, str, bool]:
+          study: Traits, cfg: RelevanceConfig) -> tuple[bool, str, bool]:
     """(thematic, kind or doubt, bridgeable) of one sentence; see the module's docstring."""
     if c.note:
         return False, NOTE, False
     if c.repeated:
         return False, f"protocol text said nearly verbatim by {c.repeated} participants", False
-    if margin >= 0 or (nearest == THINKING and study == "think_aloud"):
+    if margin >= 0 or (nearest == THINKING and study.thinking_is_data):
         return True, "", True
     if not cfg.confirm:
         return False, nearest, True
@@ -168,7 +169,7 @@ def judge(sentence: Sentence, c: SentenceContext, margin: float, nearest: str, a
     return (False, f"{nearest}; {why}", True) if why else (True, LOW + nearest, True)
 
 
-def relevance(turns: tuple[ProcessedTurn, ...], evidence: Evidence, study: str,
+def relevance(turns: tuple[ProcessedTurn, ...], evidence: Evidence, study: Traits,
               cfg: RelevanceConfig) -> tuple[ProcessedTurn, ...]:
     """Stage function: sentences marked thematic or not, with the kind of talk (or the doubt)."""
     if not cfg.enabled:

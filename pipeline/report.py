@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .codebook import Codebook, Entry
+from .study import Study
 from .types import Segment
 
 HOW_TO_READ = """\
@@ -36,12 +37,11 @@ def _code_block(code: Entry, by_id: dict[str, Segment], attached: int) -> list[s
     return lines
 
 
-def _overview(book: Codebook, segments: tuple[Segment, ...], n_dropped: int,
-              study: dict[str, str]) -> list[str]:
+def _overview(book: Codebook, segments: tuple[Segment, ...], n_dropped: int, attached: int,
+              study: Study | None) -> list[str]:
     total = len(segments)
     share = book.unassigned / total if total else 0.0
     participants = len({(s.file, s.speaker) for s in segments})
-    attached = sum(1 for a in book.assignments if a.code_id and a.probability == 0)
     doubted = sum(1 for s in segments if s.doubt)
     lines = [f"{total} meaning units from {participants} participant(s) → {len(book.codes)} candidate "
              f"codes in {len(book.themes)} candidate themes: {total - book.unassigned - attached} units "
@@ -49,19 +49,20 @@ def _overview(book: Codebook, segments: tuple[Segment, ...], n_dropped: int,
              f"unassigned ({share:.0%}). Talk set aside as non-thematic or trivial: {n_dropped} spans "
              f"(`dropped.csv`). Kept in doubt: {doubted} units.", ""]
     if study:
-        lines += [f"Kind of study assumed: **{study['kind'].replace('_', '-')}** ({study['reason']}); "
+        lines += [f"Kind of study assumed: **{study.kind.replace('_', '-')}** ({study.reason}); "
                   "set `study.kind` in the config if that is wrong.", ""]
     return lines
 
 
 def render(book: Codebook, segments: tuple[Segment, ...], n_dropped: int, corpus_name: str,
-           study: dict[str, str] | None = None) -> str:
+           study: Study | None = None) -> str:
     by_id = {s.segment_id: s for s in segments}
-    attached: dict[str, int] = {}
+    attached: dict[str, int] = {}  # code id → units it took only by similarity (probability 0)
     for a in book.assignments:
-        attached[a.code_id] = attached.get(a.code_id, 0) + (a.probability == 0)
-    lines = [f"# Candidate themes: {corpus_name}", "", *_overview(book, segments, n_dropped, study or {}),
-             HOW_TO_READ, ""]
+        if a.code_id:
+            attached[a.code_id] = attached.get(a.code_id, 0) + (a.probability == 0)
+    lines = [f"# Candidate themes: {corpus_name}", "",
+             *_overview(book, segments, n_dropped, sum(attached.values()), study), HOW_TO_READ, ""]
     codes = {c.id: c for c in book.codes}
     for theme in book.themes:
         lines += [f"## {theme.id} · {theme.label}",

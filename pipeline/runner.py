@@ -120,11 +120,11 @@ def mark_relevance(corpus: Corpus, turns: tuple[ProcessedTurn, ...], study: Stud
     """Each sentence's place in its session, then (embedding every participant sentence, the
     questions and the example bank) the relevance stage."""
     found = contexts(corpus, turns, cfg.relevance.opening_share, cfg.relevance.repeated_share,
-                     interviewer_asks=study.kind != "think_aloud")
+                     interviewer_asks=study.traits.asks)
     if not cfg.relevance.enabled:
         return turns, found
     examples = bank(cfg.relevance)
-    texts = {d.name: d.text for d in corpus.documents}
+    texts = corpus.texts
     asked = [normalized(texts[f][a:b], cfg.preprocess) or "-" for f, a, b in found.questions]
     x, _ = embed_texts([s.norm for t in turns for s in t.sentences], embedder, cfg.embed, cache)
     bank_x, _ = embed_texts(list(examples.texts), embedder, cfg.embed, cache)
@@ -132,7 +132,7 @@ def mark_relevance(corpus: Corpus, turns: tuple[ProcessedTurn, ...], study: Stud
     margin, nearest = vote(x, bank_x, examples.kinds, cfg.relevance.k)
     q_margin = np.append(vote(qx, bank_x, examples.kinds, cfg.relevance.k)[0], np.inf)
     evidence = Evidence(margin, tuple(nearest), q_margin[[c.question for c in found.sentences]], found)
-    return relevance(turns, evidence, study.kind, cfg.relevance), found
+    return relevance(turns, evidence, study.traits, cfg.relevance), found
 
 
 def embed_units(raw: list[str], seg: Segmentation, cfg: Config, embedder: Embedder,
@@ -165,8 +165,19 @@ def clustering_space(vectors: np.ndarray, seg: Segmentation, cfg: Config, embedd
     return center(combine(center(vectors), words, langs, cfg.lexical.weight)), int(words.shape[1])
 
 
+@dataclass(frozen=True)
+class Stages:
+    """What the stages computed, for the run folder (or a benchmark) to use."""
+
+    corpus: Corpus
+    segmentation: Segmentation
+    codebook: Codebook
+    model_id: str
+    study: Study
+
+
 def run_stages(sources: list[SourceFile], cfg: Config, cache: EmbeddingCache | None,
-               clock: Clock, log: bool = True) -> tuple[Corpus, Segmentation, Codebook, str]:
+               clock: Clock, log: bool = True) -> Stages:
     with clock.stage("ingest", log) as rec:
         corpus = ingest(sources, cfg.ingest)
         rec.update(files=len(corpus.documents), skipped=len(corpus.skipped),
@@ -188,10 +199,10 @@ def run_stages(sources: list[SourceFile], cfg: Config, cache: EmbeddingCache | N
                    thematic=sum(s.thematic for t in turns for s in t.sentences),
                    low_confidence=sum(k.startswith(LOW) for k in kinds))
     with clock.stage("segment", log) as rec:
-        seg = segment(turns, {d.name: d.text for d in corpus.documents}, cfg.segment)
+        seg = segment(turns, corpus.texts, cfg.segment)
         rec.update(segments=len(seg.segments), dropped=len(seg.dropped))
     with clock.stage("embed", log) as rec:
-        asked = questions_of(turns, found, {d.name: d.text for d in corpus.documents}, seg.segments)
+        asked = questions_of(turns, found, corpus.texts, seg.segments)
         vectors, fresh = embed_units(asked, seg, cfg, embedder, cache)
         rec.update(model=embedder.model_id, embedded=fresh, from_cache=len(seg.segments) - fresh)
     with clock.stage("lexical", log) as rec:
@@ -212,11 +223,11 @@ def run_stages(sources: list[SourceFile], cfg: Config, cache: EmbeddingCache | N
     with clock.stage("codebook", log) as rec:
         book = build_codebook(seg.segments, space, labels, probs, cfg.hierarchy, cfg.labels)
         rec.update(themes=len(book.themes), codes=len(book.codes))
-    return corpus, seg, book, embedder.model_id
+    return Stages(corpus, seg, book, embedder.model_id, study)
 
 
 def render_files(corpus: Corpus, seg: Segmentation, book: Codebook, cfg: Config,
-                 name: str, study: dict[str, str] | None = None) -> dict[str, bytes]:
+                 name: str, study: Study | None = None) -> dict[str, bytes]:
     """Every file of the run folder but the manifest (which records what the others hold)."""
     rows = outputs.segment_rows(seg.segments, book)
     files = {
@@ -268,7 +279,8 @@ def analyze(folder: Path, cfg: Config, out: Path, log: bool = True,
         sources = read_sources(folder, cfg.ingest)
         rec.update(files=len(sources), bytes=sum(len(s.data) for s in sources))
     with embedding_cache(cfg.embed) as cache:
-        corpus, seg, book, model_id = run_stages(sources, cfg, cache, clock, log)
+        done = run_stages(sources, cfg, cache, clock, log)
+    corpus, seg, book, model_id = done.corpus, done.segmentation, done.codebook, done.model_id
     manifest = {
         "mazmun": _versions().get("mazmun", "dev"), "started": started, "input": str(folder.resolve()),
         "config": to_dict(cfg), "seed": cfg.seed, "model": model_id, "versions": _versions(),
@@ -281,9 +293,8 @@ def analyze(folder: Path, cfg: Config, out: Path, log: bool = True,
                    "codes": len(book.codes), "themes": len(book.themes),
                    "unassigned": book.unassigned},
     }
-    study = clock.stages["relevance"].get("study")
-    manifest["study"] = study
-    files = render_files(corpus, seg, book, cfg, folder.name, study)
+    manifest["study"] = done.study.as_dict()
+    files = render_files(corpus, seg, book, cfg, folder.name, done.study)
     if previous is not None:
         carried = carry(previous, corpus, seg, book, files["codebook.json"], cfg)
         manifest["carried"] = {"from": str(previous.run), **carried.summary()}

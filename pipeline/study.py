@@ -20,8 +20,25 @@ from dataclasses import dataclass
 from .config import check
 from .types import INTERVIEWER, Corpus
 
-KINDS = ("interview", "focus_group", "think_aloud", "survey")
 AUTO = "auto"
+
+
+@dataclass(frozen=True)
+class Traits:
+    """What a kind of study means for relevance: the one place the kinds differ."""
+
+    asks: bool  # the interviewer's turns are the questions units answer (think-aloud: help)
+    session: bool  # talk sits in a session with an opening, a closing and small-talk questions
+    thinking_is_data: bool  # thinking aloud is what the study collects
+
+
+TRAITS = {
+    "interview": Traits(asks=True, session=True, thinking_is_data=False),
+    "focus_group": Traits(asks=True, session=True, thinking_is_data=False),
+    "think_aloud": Traits(asks=False, session=True, thinking_is_data=True),
+    "survey": Traits(asks=True, session=False, thinking_is_data=False),
+}
+KINDS = tuple(TRAITS)
 
 
 @dataclass(frozen=True)
@@ -40,6 +57,10 @@ class StudyConfig:
 class Study:
     kind: str
     reason: str  # what it was detected from, or "set in the config"
+
+    @property
+    def traits(self) -> Traits:
+        return TRAITS[self.kind]
 
     def as_dict(self) -> dict[str, str]:
         return {"kind": self.kind, "reason": self.reason}

@@ -50,6 +50,11 @@ class Corpus:
     documents: tuple[Document, ...]
     skipped: tuple[Skipped, ...] = ()
 
+    @property
+    def texts(self) -> dict[str, str]:
+        """Each document's text by file name (what every offset points into)."""
+        return {d.name: d.text for d in self.documents}
+
 
 @dataclass(frozen=True)
 class Sentence:

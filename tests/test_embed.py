@@ -87,5 +87,6 @@ def test_units_are_read_with_the_question_they_answer(lang):
     asked = questions_of(turns, contexts(corpus, turns, 0.1, 0.2), texts, seg.segments)
     assert asked[0] in ("How are your nights?", "شب‌ها چطور است؟")
     assert asked[1] in ("And the doctors?", "و دکترها؟")
-    silent = questions_of(turns, contexts(corpus, turns, 0.1, 0.2, interviewer_asks=False), texts, seg.segments)
+    think_aloud = contexts(corpus, turns, 0.1, 0.2, interviewer_asks=False)
+    silent = questions_of(turns, think_aloud, texts, seg.segments)
     assert silent == [""] * len(seg.segments)

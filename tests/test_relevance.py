@@ -3,10 +3,10 @@
 import numpy as np
 import pytest
 
+from pipeline.context import CLOSING, OPENING, SentenceContext
 from pipeline.embed import EmbedConfig, embed_texts, load_embedder
 from pipeline.ingest import IngestConfig, ingest
 from pipeline.preprocess import PreprocessConfig, preprocess
-from pipeline.context import CLOSING, OPENING, SentenceContext
 from pipeline.relevance import (
     LOW,
     NOTE,
@@ -23,7 +23,7 @@ from pipeline.relevance import (
 )
 from pipeline.runner import mark_relevance
 from pipeline.settings import Config
-from pipeline.study import Study
+from pipeline.study import TRAITS, Study
 from pipeline.types import Sentence, SourceFile
 from tests.conftest import TEXTS
 
@@ -73,36 +73,40 @@ def test_bridge_fills_single_gaps_only():
 
 
 MIDDLE = SentenceContext("", -1, 0, False)
+EDGE = SentenceContext(OPENING, -1, 0, False)
+CONSENT, ACK = "consent and recording", "short acknowledgement"
 BRIEF = Sentence(0, 4, "Yes.", ("yes",), 1)
 LONG = Sentence(0, 60, "…", ("nights", "hard", "mother", "wakes", "leave"), 12)
 
 
 @pytest.mark.parametrize("context, sentence, margin, nearest, asked, study, expected", [
     (SentenceContext("", -1, 0, True), LONG, 0.5, "greeting or closing", 1.0, "interview", (False, NOTE)),
-    (SentenceContext("", -1, 17, False), LONG, 0.5, "greeting or closing", 1.0, "interview", (False, "protocol")),
+    (SentenceContext("", -1, 17, False), LONG, 0.5, "greeting or closing", 1.0, "interview",
+     (False, "protocol")),
     (MIDDLE, LONG, 0.01, "consent and recording", -1.0, "interview", (True, "")),
     (SentenceContext(OPENING, -1, 0, False), LONG, -0.01, "consent and recording", 1.0, "interview",
      (False, "consent and recording; at the session's opening")),
     (SentenceContext(CLOSING, -1, 0, False), LONG, -0.01, "greeting or closing", 1.0, "interview",
      (False, "greeting or closing; at the session's closing")),
     (MIDDLE, LONG, -0.01, "consent and recording", 1.0, "interview", (True, LOW + "consent and recording")),
-    (MIDDLE, LONG, -0.01, "consent and recording", -0.02, "interview", (False, "consent and recording; answers")),
+    (MIDDLE, LONG, -0.01, CONSENT, -0.02, "interview", (False, "consent and recording; answers")),
     (MIDDLE, LONG, -0.01, "consent and recording", -0.02, "think_aloud", (True, LOW)),
-    (SentenceContext(OPENING, -1, 0, False), LONG, -0.01, "greeting or closing", 1.0, "survey", (True, LOW)),
-    (MIDDLE, BRIEF, -0.01, "short acknowledgement", 1.0, "interview", (False, "short acknowledgement; brief")),
+    (EDGE, LONG, -0.01, "greeting or closing", 1.0, "survey", (True, LOW)),
+    (MIDDLE, BRIEF, -0.01, ACK, 1.0, "interview", (False, "short acknowledgement; brief")),
     (MIDDLE, LONG, -0.01, "short acknowledgement", 1.0, "interview", (True, LOW)),
     (MIDDLE, BRIEF, -0.01, THINKING, 1.0, "interview", (False, THINKING)),
     (MIDDLE, BRIEF, -0.01, THINKING, -1.0, "think_aloud", (True, "")),
     (MIDDLE, LONG, -0.01, USER_KIND, 1.0, "interview", (False, USER_KIND)),
 ])
-def test_judge_drops_only_what_the_session_confirms(context, sentence, margin, nearest, asked, study, expected):
-    thematic, kind, _ = judge(sentence, context, margin, nearest, asked, study, RelevanceConfig())
+def test_judge_drops_only_what_the_session_confirms(context, sentence, margin, nearest, asked, study,
+                                                    expected):
+    thematic, kind, _ = judge(sentence, context, margin, nearest, asked, TRAITS[study], RelevanceConfig())
     assert (thematic, kind.startswith(expected[1]) if expected[1] else kind == "") == (expected[0], True)
 
 
 def test_without_confirm_the_examples_decide_alone():
     cfg = RelevanceConfig(confirm=False)
-    assert judge(LONG, MIDDLE, -0.01, "consent and recording", 1.0, "interview", cfg)[:2] == \
+    assert judge(LONG, MIDDLE, -0.01, "consent and recording", 1.0, TRAITS["interview"], cfg)[:2] == \
         (False, "consent and recording")
 
 

@@ -20,7 +20,8 @@ def test_an_interview_is_an_interview(lang):
 
 
 def test_a_session_where_the_moderator_barely_speaks_is_think_aloud():
-    talk = "\n\n".join(f"Now I click on the tab number {i} and I see the list of events there." for i in range(20))
+    said = "and I see the list of events there."
+    talk = "\n\n".join(f"Now I click on the tab number {i} {said}" for i in range(20))
     assert _kind({"s.txt": "MODERATOR: Go ahead.\n\n" + talk}) == "think_aloud"
 
 
@@ -31,7 +32,8 @@ def test_several_participants_make_a_focus_group():
 
 
 def test_one_answer_per_respondent_is_a_survey():
-    rows = "\n".join(f"respondent {i},The waiting time at the clinic was too long for my mother." for i in range(12))
+    answer = "The waiting time at the clinic was too long for my mother."
+    rows = "\n".join(f"respondent {i},{answer}" for i in range(12))
     assert _kind({"answers.csv": "speaker,text\n" + rows}) == "survey"
 
 
