@@ -26,7 +26,7 @@ export TRANSFORMERS_OFFLINE := 1
 export NUMBA_CACHE_DIR := $(CURDIR)/.cache/numba
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help venv analyze compare export review import-codebook test lint bench-speed bench-quality bench-parity bench-turns clean
+.PHONY: help venv analyze compare export review import-codebook test lint bench-speed bench-quality bench-parity bench-ceiling bench-turns clean
 
 help:
 	@echo "make analyze [IN=folder] [CONFIG=configs/x.yaml] [OUT=runs/name] [SET='cluster.min_cluster_size=5']"
@@ -40,6 +40,7 @@ help:
 	@echo "make bench-speed   seconds per stage and peak memory; BERTopic side by side"
 	@echo "make bench-quality agreement with human coding on ../shared/benchmark, mazmun vs BERTopic"
 	@echo "make bench-parity  Farsi vs English, mixed corpora vs language, messy vs clean Farsi files"
+	@echo "make bench-ceiling the same units and vectors with a classifier trained on the human coding"
 	@echo "make bench-turns   preprocess time of one turn, 10k to 1M characters (is it linear?)"
 
 venv: $(STAMP)
@@ -89,6 +90,9 @@ bench-quality: $(STAMP)
 
 bench-parity: $(STAMP)
 	$(PY) bench/parity.py --benchmark $(BENCH) --seeds $(SEEDS)
+
+bench-ceiling: $(STAMP)
+	$(PY) bench/ceiling.py --benchmark $(BENCH) --seeds $(SEEDS)
 
 bench-turns: $(STAMP)
 	$(PY) bench/turns.py

@@ -32,7 +32,7 @@ UMAP_METRICS = ("cosine", "euclidean", "manhattan", "chebyshev", "canberra", "br
 @dataclass(frozen=True)
 class ReduceConfig:
     center_languages: bool = True
-    language_shrinkage: float = 10.0  # pseudo-units pulling a small language's mean to the corpus mean
+    language_shrinkage: float = 2.0  # pseudo-units pulling a small language's mean to the corpus mean
     n_neighbors: int = 15
     n_components: int = 5
     min_dist: float = 0.0

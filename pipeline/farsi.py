@@ -54,7 +54,8 @@ _JOINED_SUFFIXES = tuple(sorted(
     "اند ام ای ایم اید ها های هایی هایم هایت هایش هایمان هایتان هایشان اش ات مان تان شان".split(),
     key=len, reverse=True))
 _CLITICS = ("یمان", "یتان", "یشان", "مان", "تان", "شان", "یم", "یت", "یش", "م", "ت", "ش")
-_ARABIC_WORD = re.compile(r"[\u0621-\u064a\u067e\u0686\u0698\u06a9\u06af\u06cc]{3,}")
+_LETTER = r"[\u0621-\u064a\u067e\u0686\u0698\u06a9\u06af\u06cc]"
+_ARABIC_WORD = re.compile(rf"(?<!{_LETTER}){_LETTER}{{3,}}")
 _JOINABLE = DETACHED_SUFFIXES | {"تری", "ترین", "می", "نمی"}
 LONG, PIECE = 2000, 300  # longer text is normalized in pieces of about PIECE characters
 _IGNORABLE = re.compile(r"[\u064b-\u065f\u0670\u0640\u200d\u200e\u200f\ufeff]")  # diacritics, tatweel, marks
@@ -103,7 +104,7 @@ def _normalize(raw: str) -> tuple[str, list[int]]:
     norm = _hazm()[0].normalize(raw)
     for pattern, repl in _HALF_SPACES:
         norm = pattern.sub(repl, norm)
-    norm = _ARABIC_WORD.sub(lambda m: split_joined_suffix(m.group()), norm)
+    norm = _ARABIC_WORD.sub(_split_word, norm)
     folded = raw.translate(_FOLD)
     mapping = [0] * (len(norm) + 1)
     matcher = difflib.SequenceMatcher(None, folded, norm, autojunk=False)
@@ -117,6 +118,11 @@ def _normalize(raw: str) -> tuple[str, list[int]]:
                 mapping[j] = i1
     mapping[len(norm)] = len(raw)
     return norm, mapping
+
+
+def _split_word(m: re.Match) -> str:
+    """An ending typed after its half-space (جلسه‌های) is left as it is; a word, split."""
+    return m.group() if m.group() in DETACHED_SUFFIXES else split_joined_suffix(m.group())
 
 
 def _frequency(word: str) -> int:

@@ -118,12 +118,30 @@ def read_subtitles(data: bytes, fallbacks: tuple[str, ...]) -> tuple[str, str]:
     return _paragraphs(parts), encoding
 
 
-_SPEAKER_COLUMNS = ("speaker", "name", "role", "participant", "گوینده")
-_TEXT_COLUMNS = ("text", "utterance", "content", "transcript", "متن")
+_SPEAKER_COLUMNS = ("speaker", "name", "role", "participant", "respondent", "respondent id",
+                    "response id", "responseid", "id", "گوینده", "پاسخ‌دهنده", "پاسخ دهنده")
+_TEXT_COLUMNS = ("text", "utterance", "content", "transcript", "answer", "response", "comment",
+                 "comments", "متن", "پاسخ")
+MIN_ANSWER_WORDS = 3  # a column of free text: its cells hold this many words on average
+
+
+def _text_column(header: list[str], rows: list[list[str]]) -> int | None:
+    """The named text column, else the column of free text: the one whose cells hold the most
+    words on average, when that is at least ``MIN_ANSWER_WORDS`` (open-ended answers, not ids,
+    dates or ratings)."""
+    named = next((header.index(c) for c in _TEXT_COLUMNS if c in header), None)
+    if named is not None:
+        return named
+    words = [sum(len(r[i].split()) for r in rows if len(r) > i) / max(len(rows), 1)
+             for i in range(len(header))]
+    best = max(range(len(header)), key=words.__getitem__, default=None)
+    return best if best is not None and words[best] >= MIN_ANSWER_WORDS else None
 
 
 def read_csv(data: bytes, fallbacks: tuple[str, ...]) -> tuple[str, str]:
-    """A CSV with a speaker column and a text column, one turn per row."""
+    """A CSV, one turn or one answer per row: a speaker column (or a respondent id) and a text
+    column. Without a speaker column (open-ended survey answers) each row is its own respondent,
+    "Respondent N" by its row; without a named text column, the column of free text is read."""
     text, encoding = decode(data, fallbacks)
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
@@ -137,13 +155,18 @@ def read_csv(data: bytes, fallbacks: tuple[str, ...]) -> tuple[str, str]:
     if not rows:
         return "", encoding
     header = [h.strip().lower() for h in rows[0]]
-    speaker = next((header.index(c) for c in _SPEAKER_COLUMNS if c in header), None)
-    words = next((header.index(c) for c in _TEXT_COLUMNS if c in header), None)
-    if speaker is None or words is None:
-        raise FormatError("CSV needs a 'speaker' and a 'text' column in its first row; found "
+    words = _text_column(header, rows[1:])
+    if words is None:
+        raise FormatError("CSV needs a 'text' column (or one of free text) in its first row; found "
                           + ", ".join(header[:6]))
-    parts = [f"{r[speaker].strip()}: {r[words].strip()}" if r[speaker].strip() else r[words]
-             for r in rows[1:] if len(r) > max(speaker, words) and r[words].strip()]
+    speaker = next((header.index(c) for c in _SPEAKER_COLUMNS
+                    if c in header and header.index(c) != words), None)
+    parts = []
+    for n, r in enumerate(rows[1:], start=1):
+        said = r[words].strip() if len(r) > words else ""
+        who = r[speaker].strip() if speaker is not None and len(r) > speaker else f"Respondent {n}"
+        if said:
+            parts.append(f"{who}: {said}" if who else said)
     return _paragraphs(parts), encoding
 
 

@@ -21,7 +21,7 @@ from .types import INTERVIEWER, PARTICIPANT, Corpus, Document, Skipped, SourceFi
 
 DEFAULT_INTERVIEWER = (
     r"(interviewer|facilitator|moderator|researcher|interviewer's)\b.*",
-    r"(i|q|int|r|mod|fac)\s*\d*",
+    r"(i|q|int|mod|fac)\s*\d*",
     r"(مصاحبه ?گر|مصاحبه ?کننده|پرسشگر|تسهیل ?گر|پژوهشگر|محقق|گرداننده)\b.*",
 )
 

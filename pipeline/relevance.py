@@ -19,9 +19,10 @@ that was dropped they never see, so mazmun drops talk only on evidence that hold
 
 The kind of study (``pipeline/study.py``) decides which signals apply: in think-aloud sessions
 thinking aloud is the data and the moderator's words are help, not questions; survey answers have
-no session around them. A single dropped sentence between two kept ones of the same turn stays
-with them (a meaning unit is contiguous). Users add examples of their own with
-``extra_thematic`` and ``extra_nonthematic`` (the latter need no second signal).
+no session around them and are all data (but what ``extra_nonthematic`` lists). A single dropped
+sentence between two kept ones of the same turn stays with them (a meaning unit is contiguous).
+Users add examples of their own with ``extra_thematic`` and ``extra_nonthematic`` (the latter need
+no second signal).
 """
 
 from __future__ import annotations
@@ -145,9 +146,9 @@ def _confirmed(kind: str, c: SentenceContext, asked: float, brief: bool, study: 
     """Why the session agrees that a sentence of ``kind`` is not thematic ("" if it does not)."""
     if kind == USER_KIND:
         return "listed in relevance.extra_nonthematic"
-    if kind in SESSION_KINDS and c.edge and study.session:
+    if kind in SESSION_KINDS and c.edge:
         return f"at the session's {c.edge}"
-    if asked < 0 and study.asks and study.session:
+    if asked < 0 and study.asks:
         return "answers a question that is small talk too"
     if kind in BRIEF_KINDS and brief:
         return "brief"
@@ -159,6 +160,9 @@ def judge(sentence: Sentence, c: SentenceContext, margin: float, nearest: str, a
     """(thematic, kind or doubt, bridgeable) of one sentence; see the module's docstring."""
     if c.note:
         return False, NOTE, False
+    if not study.session:  # open-ended answers are all data, alike or not, but what the user lists
+        listed = margin < 0 and nearest == USER_KIND
+        return not listed, USER_KIND if listed else "", True
     if c.repeated:
         return False, f"protocol text said nearly verbatim by {c.repeated} participants", False
     if margin >= 0 or (nearest == THINKING and study.thinking_is_data):

@@ -174,6 +174,7 @@ class Stages:
     codebook: Codebook
     model_id: str
     study: Study
+    space: np.ndarray  # each unit's vector in the space it was clustered in
 
 
 def run_stages(sources: list[SourceFile], cfg: Config, cache: EmbeddingCache | None,
@@ -223,7 +224,7 @@ def run_stages(sources: list[SourceFile], cfg: Config, cache: EmbeddingCache | N
     with clock.stage("codebook", log) as rec:
         book = build_codebook(seg.segments, space, labels, probs, cfg.hierarchy, cfg.labels)
         rec.update(themes=len(book.themes), codes=len(book.codes))
-    return Stages(corpus, seg, book, embedder.model_id, study)
+    return Stages(corpus, seg, book, embedder.model_id, study, space)
 
 
 def render_files(corpus: Corpus, seg: Segmentation, book: Codebook, cfg: Config,

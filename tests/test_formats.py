@@ -70,8 +70,27 @@ def test_csv_speaker_text_columns(lang):
     assert _roles(text) == _roles(TEXTS[lang].strip())
 
 
-def test_csv_without_columns_is_an_error():
-    with pytest.raises(FormatError, match="speaker"):
+ANSWERS = {"en": ["The waiting list for the clinic is far too long for my mother.",
+                  "Nurses explained every step, which helped me a lot."],
+           "fa": ["صف انتظار درمانگاه برای مادرم خیلی طولانی است.",
+                  "پرستارها همه‌ی مراحل را توضیح دادند و این خیلی کمکم کرد."]}
+
+
+@pytest.mark.parametrize("header", ["Answer", "Response ID,Submitted,Rating,What could we do better?"])
+def test_survey_csv_one_respondent_per_row(lang, header):
+    """Open-ended survey exports: an answer column (named, or the column of free text beside
+    ids, dates and ratings); each row a respondent, named by its id or its row."""
+    wide = "," in header
+    rows = "".join((f'R{i},2026-03-0{i},4,"{a}"\n' if wide else f'"{a}"\n')
+                   for i, a in enumerate(ANSWERS[lang], start=1))
+    text, _ = extract("survey.csv", (header + "\n" + rows).encode(), ())
+    who = ["R1", "R2"] if wide else ["Respondent 1", "Respondent 2"]
+    assert _roles(text) == [(w, PARTICIPANT) for w in who]
+    assert all(a in text for a in ANSWERS[lang])
+
+
+def test_csv_without_text_is_an_error():
+    with pytest.raises(FormatError, match="text"):
         extract("t.csv", b"a,b\n1,2\n", ())
 
 

@@ -26,8 +26,10 @@ def test_interviewer_labels(label):
     assert role_of(label, CFG.interviewer_patterns) == INTERVIEWER
 
 
-@pytest.mark.parametrize("label", ["P3", "Participant 4", "Dr Karimi", "م۴", "شرکت‌کننده ۲", "Ida"])
+@pytest.mark.parametrize("label", ["P3", "Participant 4", "Dr Karimi", "م۴", "شرکت‌کننده ۲", "Ida",
+                                   "R", "R12", "Respondent 3"])
 def test_participant_labels(label):
+    """"R" is the respondent in the I/R convention (and "R12" a survey's respondent id)."""
     assert role_of(label, CFG.interviewer_patterns) == PARTICIPANT
 
 

