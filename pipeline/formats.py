@@ -125,23 +125,22 @@ _TEXT_COLUMNS = ("text", "utterance", "content", "transcript", "answer", "respon
 MIN_ANSWER_WORDS = 3  # a column of free text: its cells hold this many words on average
 
 
-def _text_column(header: list[str], rows: list[list[str]]) -> int | None:
-    """The named text column, else the column of free text: the one whose cells hold the most
-    words on average, when that is at least ``MIN_ANSWER_WORDS`` (open-ended answers, not ids,
-    dates or ratings)."""
+def _text_columns(header: list[str], rows: list[list[str]]) -> list[int]:
+    """The named text column, else every column of free text: cells of at least
+    ``MIN_ANSWER_WORDS`` words on average (open-ended answers, not ids, dates or ratings)."""
     named = next((header.index(c) for c in _TEXT_COLUMNS if c in header), None)
     if named is not None:
-        return named
+        return [named]
     words = [sum(len(r[i].split()) for r in rows if len(r) > i) / max(len(rows), 1)
              for i in range(len(header))]
-    best = max(range(len(header)), key=words.__getitem__, default=None)
-    return best if best is not None and words[best] >= MIN_ANSWER_WORDS else None
+    return [i for i, w in enumerate(words) if w >= MIN_ANSWER_WORDS]
 
 
 def read_csv(data: bytes, fallbacks: tuple[str, ...]) -> tuple[str, str]:
-    """A CSV, one turn or one answer per row: a speaker column (or a respondent id) and a text
-    column. Without a speaker column (open-ended survey answers) each row is its own respondent,
-    "Respondent N" by its row; without a named text column, the column of free text is read."""
+    """A CSV, one turn or one respondent per row: a speaker column (or a respondent id) and a
+    text column. Without a speaker column (open-ended survey answers) each row is its own
+    respondent, "Respondent N" by its row (an id that is a number: "Respondent 17"). Without a
+    named text column, every column of free text is read, a row's answers in the columns' order."""
     text, encoding = decode(data, fallbacks)
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
@@ -155,18 +154,19 @@ def read_csv(data: bytes, fallbacks: tuple[str, ...]) -> tuple[str, str]:
     if not rows:
         return "", encoding
     header = [h.strip().lower() for h in rows[0]]
-    words = _text_column(header, rows[1:])
-    if words is None:
+    columns = _text_columns(header, rows[1:])
+    if not columns:
         raise FormatError("CSV needs a 'text' column (or one of free text) in its first row; found "
                           + ", ".join(header[:6]))
     speaker = next((header.index(c) for c in _SPEAKER_COLUMNS
-                    if c in header and header.index(c) != words), None)
+                    if c in header and header.index(c) not in columns), None)
     parts = []
     for n, r in enumerate(rows[1:], start=1):
-        said = r[words].strip() if len(r) > words else ""
-        who = r[speaker].strip() if speaker is not None and len(r) > speaker else f"Respondent {n}"
-        if said:
-            parts.append(f"{who}: {said}" if who else said)
+        who = r[speaker].strip() if speaker is not None and len(r) > speaker else str(n)
+        who = who if not who or any(c.isalpha() for c in who) else f"Respondent {who}"  # ids: 17
+        for said in (r[c].strip() for c in columns if len(r) > c):
+            if said:
+                parts.append(f"{who}: {said}" if who else said)
     return _paragraphs(parts), encoding
 
 

@@ -6,7 +6,8 @@
 - **think-aloud** (usability session): the participant speaks while doing tasks and the moderator
   says little; thinking aloud is the data, the moderator's words are help, not questions, and the
   task prompts are read from a protocol.
-- **survey**: open-ended answers, one per respondent; every answer is data.
+- **survey**: open-ended answers, each respondent's in one stretch (no conversation); every
+  answer is data.
 
 The kind is detected from the shape of the talk (``detect``), or set with ``study.kind``; the
 run's manifest and report say which kind was assumed and why.
@@ -66,33 +67,43 @@ class Study:
         return {"kind": self.kind, "reason": self.reason}
 
 
+def _one_stretch(speakers: list[str]) -> dict[str, bool]:
+    """For each speaker of a sequence of turns, whether all their turns come in one stretch."""
+    runs: dict[str, int] = {}
+    for i, who in enumerate(speakers):
+        if i == 0 or speakers[i - 1] != who:
+            runs[who] = runs.get(who, 0) + 1
+    return {who: n == 1 for who, n in runs.items()}
+
+
 def _shape(corpus: Corpus) -> tuple[float, float, float]:
     """(interviewer's share of the words, median participants per file, share of participant
-    turns by a speaker who has no other turn in the file)."""
+    turns by a speaker whose turns in the file come in one stretch: answers, not a conversation)."""
     words = {INTERVIEWER: 0, "other": 0}
-    per_file, single, turns = [], 0, 0
+    per_file, alone, turns = [], 0, 0
     for doc in corpus.documents:
-        speakers: dict[str, int] = {}
+        said = []
         for turn in doc.turns:
             n = len(doc.text[turn.start:turn.end].split())
             words[INTERVIEWER if turn.role == INTERVIEWER else "other"] += n
             if turn.role != INTERVIEWER:
-                speakers[turn.speaker] = speakers.get(turn.speaker, 0) + 1
-        per_file.append(len(speakers))
-        single += sum(1 for count in speakers.values() if count == 1)
-        turns += sum(speakers.values())
+                said.append(turn.speaker)
+        stretch = _one_stretch(said)
+        per_file.append(len(stretch))
+        alone += sum(stretch[who] for who in said)
+        turns += len(said)
     total = sum(words.values()) or 1
-    return words[INTERVIEWER] / total, float(statistics.median(per_file or [0])), single / max(turns, 1)
+    return words[INTERVIEWER] / total, float(statistics.median(per_file or [0])), alone / max(turns, 1)
 
 
 def detect(corpus: Corpus, cfg: StudyConfig) -> Study:
     """Stage function: the kind of study, from the config or from the shape of the talk."""
     if cfg.kind != AUTO:
         return Study(cfg.kind, "set in the config (study.kind)")
-    moderator, per_file, single = _shape(corpus)
-    if moderator == 0 and per_file >= 5 and single >= 0.8:
+    moderator, per_file, alone = _shape(corpus)
+    if moderator == 0 and per_file >= 5 and alone >= 0.8:
         return Study("survey", f"no interviewer, and each of the {per_file:.0f} speakers per file "
-                     "(median) answers once")
+                     "(median) answers in one stretch, not in conversation")
     if per_file >= cfg.group_size:
         return Study("focus_group", f"{per_file:.0f} participants per file (median)")
     if moderator < cfg.moderator_share:

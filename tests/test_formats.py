@@ -89,6 +89,16 @@ def test_survey_csv_one_respondent_per_row(lang, header):
     assert all(a in text for a in ANSWERS[lang])
 
 
+def test_survey_csv_reads_every_free_text_column(lang):
+    """Two open-ended questions: both answers of each respondent, in the columns' order; the
+    rating column is not text."""
+    first, second = ANSWERS[lang]
+    data = f'ID,Rating,Q1,Q2\n7,5,"{first}","{second}"\n9,2,"{second}","{first}"\n'
+    text, _ = extract("survey.csv", data.encode(), ())
+    assert _roles(text) == [("Respondent 7", PARTICIPANT)] * 2 + [("Respondent 9", PARTICIPANT)] * 2
+    assert text.index(first) < text.index(second) < text.index(first, text.index(second))
+
+
 def test_csv_without_text_is_an_error():
     with pytest.raises(FormatError, match="text"):
         extract("t.csv", b"a,b\n1,2\n", ())

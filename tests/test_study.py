@@ -37,6 +37,15 @@ def test_one_answer_per_respondent_is_a_survey():
     assert _kind({"answers.csv": "speaker,text\n" + rows}) == "survey"
 
 
+def test_several_answers_per_respondent_are_still_a_survey():
+    """Answers to several questions come in one stretch per respondent; a group's members talk
+    in turn (the focus group above has a moderator; this one has none and is no survey)."""
+    answers = "\n".join(f"r{i},The clinic was far away.,Nurses were kind to my father." for i in range(8))
+    assert _kind({"answers.csv": "id,q1,q2\n" + answers}) == "survey"
+    talk = "\n\n".join(f"P{i % 5}: I think the clinic was far away from us." for i in range(20))
+    assert _kind({"group.txt": talk}) == "focus_group"
+
+
 def test_the_config_overrides_detection(lang):
     assert _kind({"a.txt": TEXTS[lang]}, kind="survey") == "survey"
     with pytest.raises(MazmunError, match="study.kind"):
