@@ -13,6 +13,9 @@
    Farsi file among English ones). Agreement is the share of that file's coded quotes whose code
    (mapped to the English run's codes by overlap on the other, unchanged files) is the code the
    English run gave the same quote in English. Reported; the issue sets no target.
+5. Small mixed corpora (issue 15): 3–5 files of the study, languages balanced or not, one
+   language per file (``SMALL_MIXED``); language ARI of the codes, the mean and the worst subset,
+   beside the human coding's own language ARI on the same subsets (code level, the worst).
 Mean over seeds. Writes bench/results/parity.json and the table in bench/README.md.
 """
 
@@ -42,6 +45,9 @@ from pipeline.settings import Config
 from pipeline.types import SourceFile
 
 WITHIN, LANGUAGE_ARI, MESSY_AGREEMENT = 0.05, 0.05, 0.95
+SMALL_MIXED = ((("en", 1), ("fa", 2), ("en", 3)), (("en", 1), ("fa", 2), ("en", 3), ("fa", 4)),
+               (("en", 1), ("en", 2), ("en", 3), ("en", 4), ("fa", 5)),
+               (("fa", 1), ("fa", 2), ("en", 3), ("fa", 4)))  # (language, participant) per file
 # Persian letters and digits; ASCII digits stay (speaker tags such as "P2:" are typed that way).
 _CLEAN_REST = str.maketrans({**LETTER_VARIANTS, **{"٠١٢٣٤٥٦٧٨٩"[d]: "۰۱۲۳۴۵۶۷۸۹"[d] for d in range(10)}})
 
@@ -163,6 +169,28 @@ def minority_agreement(en: tuple, fa: tuple, spans: list[AutoSpan], cfg: Config,
     return agree / total if total else 1.0
 
 
+def small_mixed(sets: dict, seeds: list[int], cfg: Config, cache) -> dict[str, float]:
+    """Check 5: language ARI of the codes on each subset of ``SMALL_MIXED`` (mean over seeds);
+    its mean and worst, and the worst of the human coding's own (code level)."""
+    from sklearn.metrics import adjusted_rand_score
+
+    found, human = [], []
+    for subset in SMALL_MIXED:
+        sources, texts, codes, langs = [], {}, [], []
+        for lang, participant in subset:
+            name = f"P{participant}.txt"
+            all_sources, documents, quotes = sets[lang]
+            sources += [replace(s, name=f"{lang}/{name}") for s in all_sources if s.name == name]
+            texts |= {f"{lang}/{name}": d.text for d in documents if d.name == name}
+            for q in (q for q in quotes if q.file == name):
+                codes, langs = codes + [q.labels["code"]] * len(q.quote), langs + [lang] * len(q.quote)
+        found.append(np.mean([language_ari(texts, mazmun_spans(sources, replace(cfg, seed=seed), cache), cfg)
+                              for seed in seeds]))
+        human.append(adjusted_rand_score(langs, codes))
+    return {"mean": round(float(np.mean(found)), 3), "worst": round(float(max(found)), 3),
+            "coding_worst": round(float(max(human)), 3)}
+
+
 def gold_texts(study: Path) -> dict[tuple[str, str], str]:
     """(quote id, code id) → the quote as the study published it in Farsi (clean typing)."""
     rows = csv.DictReader(io.StringIO((study / "gold.csv").read_text(encoding="utf-8")))
@@ -193,7 +221,8 @@ def study_parity(study: Path, cfg: Config, seeds: list[int], cache) -> dict:
     return {**{m: {lang: s[m][0] for lang, s in means.items()} for m in ("nmi", "recall")},
             "mixed_language_ari": round(float(np.mean(ari)), 3),
             "messy_agreement": {k: round(float(np.mean(v)), 3) for k, v in messy.items()},
-            "minority_agreement": round(float(np.mean(minority)), 3)}
+            "minority_agreement": round(float(np.mean(minority)), 3),
+            "small_mixed": small_mixed(sets, seeds, cfg, cache)}
 
 
 def rows(study: str, r: dict) -> tuple[list[str], list[str]]:
@@ -210,6 +239,10 @@ def rows(study: str, r: dict) -> tuple[list[str], list[str]]:
     ]
     checks += [(f"messy file {name}: same codes as clean", f"{v:.2f}", v >= MESSY_AGREEMENT)
                for name, v in r["messy_agreement"].items()]
+    small = r["small_mixed"]
+    checks.append(("small mixed corpora (3–5 files): ARI codes × language, worst subset",
+                   f"{small['worst']:.2f} (mean {small['mean']:.2f}; the coding's own, worst: "
+                   f"{small['coding_worst']:.2f})", small["worst"] <= LANGUAGE_ARI))
     lines = [f"| {study} | {what} | {value} | {'yes' if ok else '**no**'} |" for what, value, ok in checks]
     lines.append(f"| {study} | one Farsi file among English ones: its quotes' codes as in English "
                  f"| {r['minority_agreement']:.2f} | (no target) |")
