@@ -31,11 +31,24 @@ def open_zip(data: bytes, kind: str) -> zipfile.ZipFile:
     return archive
 
 
-def read_member(archive: zipfile.ZipFile, name: str, kind: str) -> bytes:
-    """One member's bytes, of an archive from ``open_zip``; a missing or damaged member is an
-    ArchiveError."""
+def _member(archive: zipfile.ZipFile, name: str) -> zipfile.ZipInfo:
+    """The member ``name``, else the one whose name differs only in case or slashes (NVivo for
+    Windows writes ``Sources/`` where the standard says ``sources/``); KeyError if none."""
     try:
-        with archive.open(archive.getinfo(name)) as member:  # sizes checked by open_zip
+        return archive.getinfo(name)
+    except KeyError:
+        want = name.replace("\\", "/").casefold()
+        found = [m for m in archive.infolist() if m.filename.replace("\\", "/").casefold() == want]
+        if not found:
+            raise
+        return found[0]
+
+
+def read_member(archive: zipfile.ZipFile, name: str, kind: str) -> bytes:
+    """One member's bytes, of an archive from ``open_zip`` (its name matched without regard to
+    case); a missing or damaged member is an ArchiveError."""
+    try:
+        with archive.open(_member(archive, name)) as member:  # sizes checked by open_zip
             return member.read(MAX_MEMBER + 1)
     except KeyError as exc:
         raise ArchiveError(f"{kind} file has no {name[:80]}") from exc

@@ -202,6 +202,31 @@ def _position(sel: ET.Element, key: str, source: str) -> int:
     return int(value)
 
 
+def _utf16_to_chars(text: str) -> list[int]:
+    """For each UTF-16 code unit offset of ``text`` (and its end), the character offset."""
+    out = []
+    for i, ch in enumerate(text):
+        out += [i, i] if ord(ch) > 0xFFFF else [i]
+    return out + [len(text)]
+
+
+def _on_text(text: str, spans: list[tuple[int, int]]) -> int:
+    """How many spans start and end at word edges of ``text`` (a selection a coder made)."""
+    def edge(i: int) -> bool:
+        return i <= 0 or i >= len(text) or not (text[i - 1].isalnum() and text[i].isalnum())
+    return sum(edge(a) and edge(b) for a, b in spans if 0 <= a <= b <= len(text))
+
+
+def as_characters(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Selections' positions as character offsets. REFI-QDA says characters, NVivo writes UTF-16
+    code units (an emoji counts two): read them as whichever lands more selections on word edges."""
+    if all(ord(ch) <= 0xFFFF for ch in text):
+        return spans  # the two counts agree
+    units = _utf16_to_chars(text)
+    converted = [(units[min(a, len(units) - 1)], units[min(b, len(units) - 1)]) for a, b in spans]
+    return converted if _on_text(text, converted) > _on_text(text, spans) else spans
+
+
 def read_qdpx(data: bytes, source: str) -> list[CodedQuote]:
     """Human coding in a ``.qdpx`` project: one row per coded text selection, its quote read from
     the project's own copy of the transcript (located in the run's files by ``mazmun compare``)."""
@@ -219,9 +244,10 @@ def read_qdpx(data: bytes, source: str) -> list[CodedQuote]:
         if _local(node.tag) != "TextSource":
             continue
         text = _source_text(node, archive, source)
-        selections = [(_position(s, "startPosition", source), _position(s, "endPosition", source), s)
-                      for s in _children(node, "PlainTextSelection")]
-        for start, end, sel in sorted(selections, key=lambda s: s[0]):
+        found = _children(node, "PlainTextSelection")
+        spans = as_characters(text, [(_position(s, "startPosition", source),
+                                      _position(s, "endPosition", source)) for s in found])
+        for (start, end), sel in sorted(zip(spans, found), key=lambda s: s[0][0]):
             for coding in _children(sel, "Coding"):
                 ref = next(iter(_children(coding, "CodeRef")), None)
                 path = codes.get(ref.get("targetGUID", "") if ref is not None else "")

@@ -107,3 +107,28 @@ def test_not_a_project_is_a_coded_error():
     with pytest.raises(MazmunError) as err:
         refi.read_qdpx(b"file,quote\n", "coding.qdpx")
     assert err.value.code == "E505"
+
+
+NVIVO = sorted((SCHEMAS / "samples").glob("nvivo12-*.qdpx"))
+
+
+@pytest.mark.skipif(not NVIVO, reason=f"NVivo samples not found at {SCHEMAS / 'samples'}")
+@pytest.mark.parametrize("path", NVIVO, ids=lambda p: p.stem)
+def test_nvivo_exports_read_with_their_own_paths_and_positions(path):
+    """NVivo for Windows stores sources in `Sources/` (capital S), and both NVivo exports count
+    positions in UTF-16 code units: every selection must come out as whole text, as coded (in
+    characters, most would start or end inside a word after the first emoji)."""
+    rows = refi.read_qdpx(path.read_bytes(), path.name)
+    assert len(rows) == {"nvivo12-windows": 303, "nvivo12-mac": 297}[path.stem]
+    assert all(q.quote and q.quote.rstrip("\r\n") == q.quote.strip() for q in rows)  # a line, or words
+
+
+@pytest.mark.parametrize("lang", ["en", "fa"])
+def test_positions_in_utf16_units_or_characters(lang):
+    line = QUOTES[lang][0]
+    text = f"🙂 ok 🙂\n{line}\nmore\n"
+    start = text.index(line)
+    assert refi.as_characters(text, [(start + 2, start + 2 + len(line))]) == [(start, start + len(line))]
+    assert refi.as_characters(text, [(start, start + len(line))]) == [(start, start + len(line))]
+    plain = text.replace("🙂", "-")
+    assert refi.as_characters(plain, [(3, 9)]) == [(3, 9)]  # no emoji: the counts agree
