@@ -11,6 +11,7 @@ run exports the same file.
 
 from __future__ import annotations
 
+import bisect
 import io
 import uuid
 import zipfile
@@ -202,12 +203,10 @@ def _position(sel: ET.Element, key: str, source: str) -> int:
     return int(value)
 
 
-def _utf16_to_chars(text: str) -> list[int]:
-    """For each UTF-16 code unit offset of ``text`` (and its end), the character offset."""
-    out = []
-    for i, ch in enumerate(text):
-        out += [i, i] if ord(ch) > 0xFFFF else [i]
-    return out + [len(text)]
+def _utf16_to_chars(ends: list[int], unit: int, length: int) -> int:
+    """The character offset of UTF-16 code unit offset ``unit``; ``ends``: the unit offset after
+    each character beyond the BMP (two units each), in order; ``length``: the text's characters."""
+    return min(unit - bisect.bisect_right(ends, unit), length)
 
 
 def _on_text(text: str, spans: list[tuple[int, int]]) -> int:
@@ -220,10 +219,11 @@ def _on_text(text: str, spans: list[tuple[int, int]]) -> int:
 def as_characters(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Selections' positions as character offsets. REFI-QDA says characters, NVivo writes UTF-16
     code units (an emoji counts two): read them as whichever lands more selections on word edges."""
-    if all(ord(ch) <= 0xFFFF for ch in text):
+    astral = [i for i, ch in enumerate(text) if ord(ch) > 0xFFFF]
+    if not astral:
         return spans  # the two counts agree
-    units = _utf16_to_chars(text)
-    converted = [(units[min(a, len(units) - 1)], units[min(b, len(units) - 1)]) for a, b in spans]
+    ends = [a + j + 2 for j, a in enumerate(astral)]
+    converted = [(_utf16_to_chars(ends, a, len(text)), _utf16_to_chars(ends, b, len(text))) for a, b in spans]
     return converted if _on_text(text, converted) > _on_text(text, spans) else spans
 
 
