@@ -36,7 +36,7 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     analyze = commands.add_parser("analyze", help="transcript folder → candidate codebook run folder")
     analyze.add_argument("folder", type=Path,
-                         help="folder of transcripts (.txt .md .docx .odt .vtt .srt .csv)")
+                         help="folder of transcripts (.txt .md .docx .odt .pdf .vtt .srt .csv)")
     analyze.add_argument("--config", type=Path, help="YAML config (default: built-in defaults)")
     analyze.add_argument("--set", dest="overrides", action="append", default=[], metavar="SECTION.KEY=VALUE",
                          help="override one setting, e.g. --set cluster.min_cluster_size=5 (repeatable)")
@@ -44,6 +44,9 @@ def _parser() -> argparse.ArgumentParser:
     analyze.add_argument("--decisions", type=Path, metavar="RUN",
                          help="carry coders' decisions over from a reviewed run "
                          "(its folder or its decisions.jsonl)")
+    analyze.add_argument("--interviewer", action="append", default=[], metavar="NAME",
+                         help="a speaker who is the interviewer, as the transcripts name them "
+                         "(repeatable; adds to ingest.interviewers)")
     analyze.add_argument("--quiet", action="store_true", help="print only the run folder")
     _verbose(analyze)
     comp = commands.add_parser("compare", help="score a run against human coding (writes comparison.*)")
@@ -110,6 +113,11 @@ def _analyze(args: argparse.Namespace) -> int:
     from .settings import load_config
 
     cfg = load_config(args.config, args.overrides)
+    if args.interviewer:
+        from dataclasses import replace
+
+        cfg = replace(cfg, ingest=replace(cfg.ingest, interviewers=cfg.ingest.interviewers
+                                          + tuple(args.interviewer)))
     out = args.out or Path("runs") / f"{args.folder.resolve().name}-{time.strftime('%Y%m%d-%H%M%S')}"
     result = analyze(args.folder, cfg, out, log=not args.quiet, decisions=args.decisions)
     counts = result.manifest["counts"]

@@ -108,7 +108,7 @@ def contexts(corpus: Corpus, turns: tuple[ProcessedTurn, ...], edge_share: float
              repeated_share: float, interviewer_asks: bool = True) -> Contexts:
     """Stage function: each participant sentence's place in its session. Without
     ``interviewer_asks`` (think-aloud sessions: the moderator helps) only prompts are questions."""
-    texts = corpus.texts
+    texts = corpus.spoken
     counts = repeated(turns, repeated_share)
     notes = [bool(_NOTE.fullmatch(texts[t.file][s.start:s.end])) for t in turns for s in t.sentences]
     answers, questions = _questions(corpus, turns, [c > 0 for c in counts], interviewer_asks)

@@ -1,8 +1,8 @@
 """Turn each supported file type into transcript text: ``Speaker: words`` paragraphs.
 
 Plain text keeps its decoded characters exactly (offsets point into it). Word processor,
-subtitle and CSV files are flattened to paragraphs joined by blank lines; offsets then point
-into that extracted text.
+subtitle and CSV files are flattened to paragraphs joined by blank lines, PDF files to their
+text layer's lines; offsets then point into that extracted text.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import contextlib
 import csv
 import io
 import re
+import unicodedata
 
 from .archive import ArchiveError, check_xml, open_zip, read_member
 from .encoding import DecodeError, decode
@@ -76,14 +77,14 @@ def read_odt(data: bytes) -> str:
     return _paragraphs(parts)
 
 
-_CUE_TIME = re.compile(r"\d{1,2}:\d{2}(?::\d{2})?[.,]\d{3}\s*-->")
+_CUE_TIME = re.compile(r"(\d{1,2}:\d{2}(?::\d{2})?[.,]\d{3})\s*-->")
 _VOICE = re.compile(r"<v(?:\.[^ >]*)?\s+([^>]+)>")
 _TAGS = re.compile(r"</?[^>]+>")
 _INLINE_SPEAKER = re.compile(r"^([^:\n]{1,40}):\s+(.*)$", re.S)
 
 
-def _cues(text: str) -> list[tuple[str, str]]:
-    """(speaker, words) per subtitle cue; speaker is '' when the cue names none."""
+def _cues(text: str) -> list[tuple[str, str, str]]:
+    """(speaker, words, start time) per subtitle cue; speaker is '' when the cue names none."""
     cues = []
     for block in re.split(r"\n\s*\n", text.replace("\r\n", "\n")):
         lines = [ln.strip() for ln in block.strip().split("\n") if ln.strip()]
@@ -91,6 +92,7 @@ def _cues(text: str) -> list[tuple[str, str]]:
             lines.pop(0)  # WEBVTT header, NOTE blocks, cue numbers and identifiers
         if not lines or len(lines) < 2:
             continue
+        start = _CUE_TIME.match(lines[0]).group(1)
         body = " ".join(lines[1:])
         voice = _VOICE.search(body)
         speaker = voice.group(1).strip() if voice else ""
@@ -99,23 +101,71 @@ def _cues(text: str) -> list[tuple[str, str]]:
         if not speaker and inline:
             speaker, words = inline.group(1).strip(), inline.group(2).strip()
         if words:
-            cues.append((speaker, words))
+            cues.append((speaker, words, start))
     return cues
 
 
 def read_subtitles(data: bytes, fallbacks: tuple[str, ...]) -> tuple[str, str]:
-    """Zoom/Teams .vtt and .srt: consecutive cues of one speaker become one turn."""
+    """Zoom/Teams .vtt and .srt: consecutive cues of one speaker become one turn, which starts
+    with its first cue's time as a mark: ``[00:00:03.000] Dana Roe: words``."""
     text, encoding = decode(data, fallbacks)
     turns: list[list[str]] = []
-    speakers: list[str] = []
-    for speaker, words in _cues(text):
-        if turns and speakers[-1] == speaker:
+    heads: list[tuple[str, str]] = []
+    for speaker, words, start in _cues(text):
+        if turns and heads[-1][0] == speaker:
             turns[-1].append(words)
         else:
             turns.append([words])
-            speakers.append(speaker)
-    parts = [(f"{s}: " if s else "") + " ".join(w) for s, w in zip(speakers, turns)]
+            heads.append((speaker, start))
+    parts = [f"[{t}] " + (f"{s}: " if s else "") + " ".join(w) for (s, t), w in zip(heads, turns)]
     return _paragraphs(parts), encoding
+
+
+_PAGE_NUMBER = re.compile(r"\s*(?:page\s*|صفحه\s*|-\s*)?[\d۰-۹]+(?:\s*(?:of|/|از)\s*[\d۰-۹]+)?\s*-?\s*", re.I)
+_PRESENTATION = re.compile("[\ufb50-\ufdff\ufe70-\ufeff]+")
+_FORWARD = frozenset("در به از که را این با است".split())
+_BACKWARD = frozenset(w[::-1] for w in _FORWARD)
+
+
+def _page_lines(text: str) -> list[str]:
+    """A page's lines without the page number a word processor prints at its top or bottom."""
+    lines = text.splitlines()
+    while lines and (not lines[0].strip() or _PAGE_NUMBER.fullmatch(lines[0])):
+        lines.pop(0)
+    while lines and (not lines[-1].strip() or _PAGE_NUMBER.fullmatch(lines[-1])):
+        lines.pop()
+    return lines
+
+
+def read_pdf(data: bytes) -> str:
+    """A PDF's text, page after page (a turn goes on over a page break); Arabic presentation
+    forms read as letters. A PDF without a text layer (a scan), or whose Farsi comes out in
+    visual order (reversed words), is refused: it would be misread."""
+    import pypdf  # imported on use
+
+    try:
+        reader = pypdf.PdfReader(io.BytesIO(data))
+        if reader.is_encrypted:
+            raise FormatError("PDF is encrypted; save an unprotected copy, or export the transcript as .docx")
+        lines = [ln for page in reader.pages for ln in _page_lines(page.extract_text() or "")]
+    except FormatError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - any failure of the reader makes the file unreadable
+        raise _unreadable(".pdf", exc) from exc
+    text = _PRESENTATION.sub(lambda m: unicodedata.normalize("NFKC", m.group()), "\n".join(lines))
+    if not text.strip():
+        raise FormatError("PDF has no text layer (a scan?); run OCR on it, or use the transcript's .docx")
+    if visual_order(text):
+        raise FormatError("the PDF's Farsi text comes out in visual order (words reversed); "
+                          "export the transcript as .docx or .txt instead")
+    return text
+
+
+def visual_order(text: str) -> bool:
+    """Whether Farsi ``text`` reads backwards: its commonest words ("در", "به", "از", …) occur
+    reversed more often than as themselves (a PDF that stores the glyphs as they are laid out)."""
+    words = re.findall(r"\w+", text)
+    return sum(w in _BACKWARD for w in words) > max(3, sum(w in _FORWARD for w in words))
 
 
 _SPEAKER_COLUMNS = ("speaker", "name", "role", "participant", "respondent", "respondent id",
@@ -179,6 +229,8 @@ def extract(name: str, data: bytes, fallbacks: tuple[str, ...]) -> tuple[str, st
         return read_docx(data), "docx"
     if suffix == ".odt":
         return read_odt(data), "odt"
+    if suffix == ".pdf":
+        return read_pdf(data), "pdf"
     if suffix in (".vtt", ".srt"):
         return read_subtitles(data, fallbacks)
     if suffix == ".csv":

@@ -1,10 +1,12 @@
-"""Stage 1, ingest: source files → documents with speaker turns.
+"""Stage 1, ingest: source files → documents with speaker turns and time marks.
 
 A paragraph (or line) that starts with a short label and a colon ("P3:", "Interviewer:",
-"مصاحبه‌گر:", "مصاحبه گر:") opens a turn. Interviewer-like labels (configurable patterns, matched
-without regard to case) are kept for context but not coded. In a file whose other turns are
-tagged, an untagged paragraph belongs to the participant; a file with no tags is one
-participant's speech, paragraph by paragraph.
+"مصاحبه‌گر:", "مصاحبه گر:") opens a turn; so does a heading line naming the speaker of the lines
+below it, as transcription tools write them ("Dana Roe  0:03", "Speaker 1 (00:00:03):"; see
+``speaker_lines``). The interviewer's turns (named, labelled, or detected: see ``interviewers``)
+are kept for context but not coded. In a file whose other turns are tagged, an untagged
+paragraph belongs to the participant; a file with no tags is one participant's speech,
+paragraph by paragraph.
 """
 
 from __future__ import annotations
@@ -17,7 +19,10 @@ from .config import check
 from .encoding import DecodeError, is_binary_text
 from .farsi import fold
 from .formats import FormatError, extract
-from .types import INTERVIEWER, PARTICIPANT, Corpus, Document, Skipped, SourceFile, Turn
+from .interviewers import assign
+from .speaker_lines import HEAD, MARKS, TAG, Line, classify
+from .timemarks import ENCLOSED, enclosed
+from .types import INTERVIEWER, PARTICIPANT, Corpus, Document, Mark, Skipped, SourceFile, Turn
 
 DEFAULT_INTERVIEWER = (
     r"(interviewer|facilitator|moderator|researcher|interviewer's)\b.*",
@@ -28,11 +33,13 @@ DEFAULT_INTERVIEWER = (
 
 @dataclass(frozen=True)
 class IngestConfig:
-    extensions: tuple[str, ...] = (".txt", ".md", ".docx", ".odt", ".vtt", ".srt", ".csv")
+    extensions: tuple[str, ...] = (".txt", ".md", ".docx", ".odt", ".pdf", ".vtt", ".srt", ".csv")
     interviewer_patterns: tuple[str, ...] = DEFAULT_INTERVIEWER
     fallback_encodings: tuple[str, ...] = ("cp1256",)
     max_label_words: int = 4
     max_file_mb: float = 16.0  # larger files are skipped unread (a 2-hour interview is ~0.1 MB)
+    interviewers: tuple[str, ...] = ()  # speakers who are the interviewer, by name (--interviewer)
+    detect_interviewer: bool = True  # where nobody is named or labelled: the speaker who asks
 
     def __post_init__(self) -> None:
         for pattern in self.interviewer_patterns:
@@ -44,10 +51,8 @@ class IngestConfig:
         check(0 < self.max_file_mb <= 4096, "ingest.max_file_mb", "must be in (0, 4096]")
         check(all(e.startswith(".") for e in self.extensions), "ingest.extensions",
               "write extensions with their dot, e.g. .txt")
-
-
-_TAG = re.compile(r"[ \t\u200e\u200f\ufeff]*(?P<label>[^\s:：][^:：\n]{0,39}?)[ \t]*[:：][ \t]*")
-_NOT_LABEL = re.compile(r"[.!?؟،,;\"«»()\[\]]|^\d+$|^\d")
+        check(all(isinstance(n, str) and n.strip() for n in self.interviewers), "ingest.interviewers",
+              "list speakers' names as they appear in the transcripts, e.g. [Dana Roe]")
 
 
 def fold_label(label: str) -> str:
@@ -55,21 +60,12 @@ def fold_label(label: str) -> str:
     return fold(label)[0].strip()
 
 
-def role_of(label: str, patterns: tuple[str, ...]) -> str:
+def role_of(label: str, patterns: tuple[str, ...], names: tuple[str, ...] = ()) -> str:
     folded = fold_label(label)
-    if any(re.fullmatch(p, folded, re.IGNORECASE) for p in patterns):
+    if folded in {fold_label(n) for n in names} or \
+            any(re.fullmatch(p, folded, re.IGNORECASE) for p in patterns):
         return INTERVIEWER
     return PARTICIPANT
-
-
-def _tag(line: str, max_words: int) -> re.Match[str] | None:
-    m = _TAG.match(line)
-    if not m:
-        return None
-    label = m.group("label").strip()
-    if _NOT_LABEL.search(label) or len(label.split()) > max_words or m.end() >= len(line):
-        return None
-    return m
 
 
 def _lines(text: str) -> list[tuple[int, int, bool]]:
@@ -86,46 +82,67 @@ def _lines(text: str) -> list[tuple[int, int, bool]]:
     return out
 
 
+_EDGE = re.compile(rf"(?:{ENCLOSED}|\s)+")
+_EDGE_END = re.compile(rf"(?:{ENCLOSED}|\s)+$")
+
+
 def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end
+    """The span without the whitespace and time marks at its edges."""
+    m = _EDGE.match(text, start, end)
+    start = m.end() if m else start
+    m = _EDGE_END.search(text, start, end)
+    return start, m.start() if m else end
 
 
-def parse_turns(text: str, default_speaker: str, cfg: IngestConfig,
-                markdown: bool = False) -> tuple[Turn, ...]:
-    """Split decoded text into turns (pure; offsets into ``text``)."""
-    lines = [ln for ln in _lines(text) if not (markdown and text[ln[0]:ln[1]].lstrip().startswith("#"))]
-    tags = [_tag(text[s:e], cfg.max_label_words) for s, e, _ in lines]
-    paragraphs = sum(1 for ln in lines if ln[2])
-    tagged = sum(1 for t, ln in zip(tags, lines) if t and ln[2])
-    tagged_lines = sum(1 for t in tags if t)
-    # Tags are read when most paragraphs carry one. Otherwise, when an interviewer's tag opens a
-    # paragraph (a moderator's few words among the participant's untagged talk), only
-    # interviewer tags are: "Case study: …" in the participant's talk names no speaker.
-    roles = [role_of(t.group("label").strip(), cfg.interviewer_patterns) if t else "" for t in tags]
-    asking = [r == INTERVIEWER and ln[2] for r, ln in zip(roles, lines)]
-    most = tagged_lines >= 2 and (tagged * 2 >= paragraphs or tagged_lines * 2 >= len(lines))
-    if not most:
-        tags = [t if ask else None for t, ask in zip(tags, asking)]
-    use_tags = most or any(asking)
-    raw: list[list] = []  # [speaker, role, start, end]
-    last_participant = None
-    for (start, end, new_para), tag, role in zip(lines, tags, roles):
-        if use_tags and tag:
-            label = tag.group("label").strip()
-            raw.append([label, role, start + tag.end(), end])
-            if role == PARTICIPANT:
-                last_participant = label
-        elif raw and not new_para:
-            raw[-1][3] = end
-        else:
-            raw.append([None, PARTICIPANT, start, end])
-    fallback = last_participant or default_speaker
+def _openers(lines: list[Line], paragraphs: list[bool], roles: list[str]) -> list[bool]:
+    """Which lines open a turn. Headings (a speaker's name over their speech) when the file is
+    written that way: at least two, and not outnumbered by tags. Tags when most paragraphs carry
+    one; otherwise only interviewer tags (a moderator's few words among the participant's
+    untagged talk: "Case study: …" in the participant's talk names no speaker)."""
+    heads = [ln.kind == HEAD for ln in lines]
+    tags = [ln.kind == TAG for ln in lines]
+    if sum(heads) >= 2 and sum(heads) * 2 >= sum(tags):
+        named = {fold_label(ln.label) for ln in lines if ln.kind == HEAD}
+        return [h or (t and fold_label(ln.label) in named) for h, t, ln in zip(heads, tags, lines)]
+    tagged = sum(t and p for t, p in zip(tags, paragraphs))
+    most = sum(tags) >= 2 and (tagged * 2 >= sum(paragraphs) or sum(tags) * 2 >= len(lines))
+    return [t and (most or (r == INTERVIEWER and p)) for t, p, r in zip(tags, paragraphs, roles)]
+
+
+def parse(text: str, default_speaker: str, cfg: IngestConfig, markdown: bool = False,
+          names: tuple[str, ...] = ()) -> tuple[tuple[Turn, ...], tuple[Mark, ...]]:
+    """Split decoded text into turns and find its time marks (pure; offsets into ``text``).
+    ``names``: speakers named as interviewers (``--interviewer``)."""
+    spans = [ln for ln in _lines(text) if not (markdown and text[ln[0]:ln[1]].lstrip().startswith("#"))]
+    lines = [classify(text, s, e, cfg.max_label_words) for s, e, _ in spans]
+    paragraphs = [p for _, _, p in spans]
+    roles = [role_of(ln.label, cfg.interviewer_patterns, names) if ln.label else "" for ln in lines]
+    opens = _openers(lines, paragraphs, roles)
+    headed = any(o and ln.kind == HEAD for o, ln in zip(opens, lines))
+    raw: list[list] = []  # [speaker, role, start, end, under a heading]
+    for line, new_para, role, opener in zip(lines, paragraphs, roles, opens):
+        if line.kind == MARKS:
+            continue
+        if opener:
+            body = line.body if line.kind == TAG else None
+            raw.append([line.label, role, body, line.end if body is not None else None, line.kind == HEAD])
+        elif raw and (headed or not new_para):  # under a heading: every line up to the next
+            raw[-1][2] = line.start if raw[-1][2] is None else raw[-1][2]
+            raw[-1][3] = line.end
+        elif not headed:  # (before the first heading: a tool's preamble, title and keywords)
+            raw.append([None, PARTICIPANT, line.start, line.end, False])
+    marks = {m.start: m for m in enclosed(text)}
+    marks.update({m.start: m for ln in lines for m in ln.marks})
+    return _turns(text, raw, default_speaker), tuple(marks[k] for k in sorted(marks))
+
+
+def _turns(text: str, raw: list[list], default_speaker: str) -> tuple[Turn, ...]:
+    """Turns of the parsed lines: an untagged paragraph is the participant's who spoke last."""
+    fallback = next((r[0] for r in reversed(raw) if r[0] and r[1] == PARTICIPANT), default_speaker)
     turns, speaker_seen = [], None
-    for speaker, role, start, end in raw:
+    for speaker, role, start, end, _ in raw:
+        if start is None:
+            continue
         if speaker is None:
             speaker = speaker_seen or fallback
         elif role == PARTICIPANT:
@@ -134,6 +151,12 @@ def parse_turns(text: str, default_speaker: str, cfg: IngestConfig,
         if end > start:
             turns.append(Turn(len(turns), speaker, role, start, end))
     return tuple(turns)
+
+
+def parse_turns(text: str, default_speaker: str, cfg: IngestConfig,
+                markdown: bool = False) -> tuple[Turn, ...]:
+    """The turns of ``parse``."""
+    return parse(text, default_speaker, cfg, markdown)[0]
 
 
 def read_document(source: SourceFile, cfg: IngestConfig) -> Document | Skipped:
@@ -151,15 +174,14 @@ def read_document(source: SourceFile, cfg: IngestConfig) -> Document | Skipped:
     if not text.strip():
         return Skipped(source.name, "no text in the file")
     stem = source.name.rsplit("/", 1)[-1].rsplit(".", 1)[0]
-    turns = parse_turns(text, stem, cfg, markdown=source.name.lower().endswith(".md"))
-    if not any(t.role == PARTICIPANT for t in turns):
-        return Skipped(source.name, "only interviewer turns, no participant speech to code")
+    turns, marks = parse(text, stem, cfg, source.name.lower().endswith(".md"), cfg.interviewers)
     digest = hashlib.sha256(source.data).hexdigest()
-    return Document(source.name, text, encoding, digest, turns)
+    return Document(source.name, text, encoding, digest, turns, marks)
 
 
 def ingest(sources: list[SourceFile], cfg: IngestConfig) -> Corpus:
-    """Stage function: every source becomes a Document or a Skipped entry, in name order."""
+    """Stage function: every source becomes a Document or a Skipped entry, in name order; each
+    document's interviewer is named, labelled or detected (see ``interviewers``)."""
     documents, skipped = [], []
     for source in sorted(sources, key=lambda s: s.name):
         suffix = "." + source.name.rsplit(".", 1)[-1].lower() if "." in source.name else ""
@@ -171,4 +193,9 @@ def ingest(sources: list[SourceFile], cfg: IngestConfig) -> Corpus:
         else:
             result = read_document(source, cfg)
             (documents if isinstance(result, Document) else skipped).append(result)
-    return Corpus(tuple(documents), tuple(skipped))
+    documents, chosen = assign(documents, cfg.interviewers, cfg.detect_interviewer)
+    kept = [(d, who) for d, who in zip(documents, chosen) if any(t.role == PARTICIPANT for t in d.turns)]
+    skipped += [Skipped(d.name, "only interviewer turns, no participant speech to code")
+                for d in documents if all(t.role != PARTICIPANT for t in d.turns)]
+    return Corpus(tuple(d for d, _ in kept), tuple(sorted(skipped, key=lambda s: s.name)),
+                  tuple(who for _, who in kept))

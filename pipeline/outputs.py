@@ -8,15 +8,21 @@ import json
 from typing import Any
 
 from .codebook import Codebook, Entry
-from .types import Dropped, Segment
+from .timemarks import clock, time_at
+from .types import Dropped, Mark, Segment
 
-SEGMENT_COLUMNS = ("segment_id", "file", "speaker", "lang", "start", "end", "text",
+SEGMENT_COLUMNS = ("segment_id", "file", "speaker", "lang", "start", "end", "time", "text",
                    "code_id", "theme_id", "probability", "doubt")
 
 
-def segment_rows(segments: tuple[Segment, ...], book: Codebook) -> list[dict[str, Any]]:
+def segment_rows(segments: tuple[Segment, ...], book: Codebook,
+                 marks: dict[str, tuple[Mark, ...]] | None = None) -> list[dict[str, Any]]:
+    """One row per unit; ``time``: in the recording, from the nearest time mark before the unit
+    (``marks``: each file's; "" where the transcript has none)."""
+    marks = marks or {}
     return [{"segment_id": s.segment_id, "file": s.file, "speaker": s.speaker, "lang": s.lang,
-             "start": s.start, "end": s.end, "text": s.text, "code_id": a.code_id,
+             "start": s.start, "end": s.end, "time": clock(time_at(marks.get(s.file, ()), s.start)),
+             "text": s.text, "code_id": a.code_id,
              "theme_id": a.theme_id, "probability": a.probability if a.code_id else "",
              "doubt": s.doubt}
             for s, a in zip(segments, book.assignments)]

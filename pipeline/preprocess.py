@@ -97,7 +97,7 @@ ENGLISH_PIECE = 20_000  # characters spaCy reads at once (its limit is 1,000,000
 def _english_pieces(doc: Document, turn: Turn) -> list[Turn]:
     """The turn as pieces spaCy reads one at a time (the turn itself, unless very long)."""
     return [replace(turn, start=turn.start + a, end=turn.start + b)
-            for a, b in pieces(doc.text[turn.start:turn.end], ENGLISH_PIECE)]
+            for a, b in pieces(doc.spoken[turn.start:turn.end], ENGLISH_PIECE)]
 
 
 def preprocess(corpus: Corpus, cfg: PreprocessConfig) -> tuple[ProcessedTurn, ...]:
@@ -106,19 +106,19 @@ def preprocess(corpus: Corpus, cfg: PreprocessConfig) -> tuple[ProcessedTurn, ..
     for doc in corpus.documents:
         for turn in doc.turns:
             if turn.role == PARTICIPANT:
-                items.append((doc, turn, language(doc.text[turn.start:turn.end], cfg)))
+                items.append((doc, turn, language(doc.spoken[turn.start:turn.end], cfg)))
     english_pieces = {(d.name, t.index): _english_pieces(d, t) for d, t, lang in items if lang == EN}
     english_docs = iter([])
     if english_pieces:
-        texts = [d.text[p.start:p.end] for d, t, lang in items if lang == EN
+        texts = [d.spoken[p.start:p.end] for d, t, lang in items if lang == EN
                  for p in english_pieces[d.name, t.index]]
         english_docs = english.load(cfg.spacy_model).pipe(texts, batch_size=64)
     out = []
     for doc, turn, lang in items:
         if lang == FA:
-            sentences = farsi_sentences(doc.text, turn)
+            sentences = farsi_sentences(doc.spoken, turn)
         else:
             sentences = tuple(s for piece in english_pieces[doc.name, turn.index]
-                              for s in english_sentences(doc.text, piece, next(english_docs)))
+                              for s in english_sentences(doc.spoken, piece, next(english_docs)))
         out.append(ProcessedTurn(doc.name, turn, lang, sentences))
     return farsi_tokens(tuple(out))

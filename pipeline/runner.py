@@ -35,6 +35,7 @@ from .errors import (
     MazmunError,
 )
 from .ingest import IngestConfig, ingest
+from .interviewers import summary
 from .lexical import by_meaning, combine, lexical_view
 from .preprocess import normalized, preprocess
 from .relevance import LOW, Evidence, bank, relevance, vote
@@ -60,7 +61,7 @@ def read_sources(folder: Path, cfg: IngestConfig) -> list[SourceFile]:
     paths = sorted(p for p in folder.rglob("*") if p.is_file())
     if not paths:
         raise MazmunError(E_INPUT_EMPTY, f"input folder {folder} is empty",
-                          "put transcripts (.txt .md .docx .odt .vtt .srt .csv) in it")
+                          "put transcripts (.txt .md .docx .odt .pdf .vtt .srt .csv) in it")
     if not any(p.suffix.lower() in cfg.extensions for p in paths):
         raise MazmunError(E_INPUT_UNSUPPORTED, f"no supported transcripts in {folder}",
                           f"supported types: {' '.join(cfg.extensions)}")
@@ -124,7 +125,7 @@ def mark_relevance(corpus: Corpus, turns: tuple[ProcessedTurn, ...], study: Stud
     if not cfg.relevance.enabled:
         return turns, found
     examples = bank(cfg.relevance)
-    texts = corpus.texts
+    texts = corpus.spoken
     asked = [normalized(texts[f][a:b], cfg.preprocess) or "-" for f, a, b in found.questions]
     x, _ = embed_texts([s.norm for t in turns for s in t.sentences], embedder, cfg.embed, cache)
     bank_x, _ = embed_texts(list(examples.texts), embedder, cfg.embed, cache)
@@ -182,7 +183,10 @@ def run_stages(sources: list[SourceFile], cfg: Config, cache: EmbeddingCache | N
     with clock.stage("ingest", log) as rec:
         corpus = ingest(sources, cfg.ingest)
         rec.update(files=len(corpus.documents), skipped=len(corpus.skipped),
-                   turns=sum(len(d.turns) for d in corpus.documents))
+                   turns=sum(len(d.turns) for d in corpus.documents),
+                   time_marks=sum(len(d.marks) for d in corpus.documents))
+    for line in summary(corpus.interviewers) if log else ():
+        print(f"mazmun: {line}", file=sys.stderr, flush=True)
     if not corpus.documents:
         reasons = "; ".join(f"{s.name}: {s.reason}" for s in corpus.skipped[:3])
         raise MazmunError(E_INPUT_NOTHING_USABLE, f"no usable transcript: {reasons}",
@@ -203,7 +207,7 @@ def run_stages(sources: list[SourceFile], cfg: Config, cache: EmbeddingCache | N
         seg = segment(turns, corpus.texts, cfg.segment)
         rec.update(segments=len(seg.segments), dropped=len(seg.dropped))
     with clock.stage("embed", log) as rec:
-        asked = questions_of(turns, found, corpus.texts, seg.segments)
+        asked = questions_of(turns, found, corpus.spoken, seg.segments)
         vectors, fresh = embed_units(asked, seg, cfg, embedder, cache)
         rec.update(model=embedder.model_id, embedded=fresh, from_cache=len(seg.segments) - fresh)
     with clock.stage("lexical", log) as rec:
@@ -230,7 +234,7 @@ def run_stages(sources: list[SourceFile], cfg: Config, cache: EmbeddingCache | N
 def render_files(corpus: Corpus, seg: Segmentation, book: Codebook, cfg: Config,
                  name: str, study: Study | None = None) -> dict[str, bytes]:
     """Every file of the run folder but the manifest (which records what the others hold)."""
-    rows = outputs.segment_rows(seg.segments, book)
+    rows = outputs.segment_rows(seg.segments, book, {d.name: d.marks for d in corpus.documents})
     files = {
         "segments.csv": outputs.to_csv(rows, outputs.SEGMENT_COLUMNS),
         "segments.parquet": outputs.segments_parquet(rows),
@@ -288,6 +292,8 @@ def analyze(folder: Path, cfg: Config, out: Path, log: bool = True,
         "inputs": {d.name: {"sha256": d.sha256, "encoding": d.encoding, "turns": len(d.turns)}
                    for d in corpus.documents},
         "skipped": [{"file": s.name, "reason": s.reason} for s in corpus.skipped],
+        "interviewers": {i.file: {"speakers": list(i.speakers), "how": i.how, "why": i.why}
+                         for i in corpus.interviewers},
         "stages": clock.stages,
         "counts": {"files": len(corpus.documents), "skipped": len(corpus.skipped),
                    "segments": len(seg.segments), "dropped": len(seg.dropped),

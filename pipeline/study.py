@@ -84,7 +84,7 @@ def _shape(corpus: Corpus) -> tuple[float, float, float]:
     for doc in corpus.documents:
         said = []
         for turn in doc.turns:
-            n = len(doc.text[turn.start:turn.end].split())
+            n = len(doc.spoken[turn.start:turn.end].split())
             words[INTERVIEWER if turn.role == INTERVIEWER else "other"] += n
             if turn.role != INTERVIEWER:
                 said.append(turn.speaker)

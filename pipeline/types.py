@@ -4,6 +4,7 @@ the decoded file (for .docx/.odt/.vtt/.srt/.csv: the text extracted from it)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 PARTICIPANT = "participant"
 INTERVIEWER = "interviewer"
@@ -31,12 +32,41 @@ class Turn:
 
 
 @dataclass(frozen=True)
+class Mark:
+    """A time mark a transcription tool wrote into the text: its span and the time it names."""
+
+    start: int
+    end: int
+    seconds: float
+
+
+@dataclass(frozen=True)
 class Document:
     name: str
     text: str
     encoding: str
     sha256: str
     turns: tuple[Turn, ...]
+    marks: tuple[Mark, ...] = ()  # time marks, in text order
+
+    @cached_property
+    def spoken(self) -> str:
+        """``text`` with its time marks blanked (same length): what was said, for reading."""
+        from .timemarks import blank
+
+        return blank(self.text, self.marks)
+
+
+@dataclass(frozen=True)
+class Interviewer:
+    """Who was taken for the interviewer in a file, and how: "named" (``--interviewer`` or
+    ``ingest.interviewers``), "label" (a label such as "Interviewer:" or "I:"), "detected" (asks
+    the questions), or "none" (nobody; every speaker is coded)."""
+
+    file: str
+    speakers: tuple[str, ...]
+    how: str
+    why: str = ""
 
 
 @dataclass(frozen=True)
@@ -49,11 +79,17 @@ class Skipped:
 class Corpus:
     documents: tuple[Document, ...]
     skipped: tuple[Skipped, ...] = ()
+    interviewers: tuple[Interviewer, ...] = ()  # one per document
 
     @property
     def texts(self) -> dict[str, str]:
         """Each document's text by file name (what every offset points into)."""
         return {d.name: d.text for d in self.documents}
+
+    @property
+    def spoken(self) -> dict[str, str]:
+        """Each document's text with its time marks blanked (same offsets): what was said."""
+        return {d.name: d.spoken for d in self.documents}
 
 
 @dataclass(frozen=True)

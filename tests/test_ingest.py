@@ -74,7 +74,8 @@ def test_custom_interviewer_pattern():
     ("only_interviewer.txt", b"Interviewer: Hello?\n\nInterviewer: Anyone?\n", "only interviewer"),
     ("image.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 20, "binary"),
     ("latin.txt", "P1: Grüße aus Köln, sagte sie.\n\nP1: Ja.".encode("latin-1"), "UTF-8"),
-    ("slides.pdf", b"%PDF-1.4", "unsupported"),
+    ("slides.key", b"PK\x03\x04", "unsupported"),
+    ("slides.pdf", b"%PDF-1.4", "not a readable .pdf"),
     (".DS_Store", b"\x00\x01", "hidden"),
 ])
 def test_bad_files_are_skipped_with_a_reason(name, data, reason):
