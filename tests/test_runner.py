@@ -8,6 +8,8 @@ import sys
 
 import pytest
 
+from pipeline.ingest import DEFAULT_INTERVIEWER, role_of
+from pipeline.types import INTERVIEWER
 from tests.conftest import BENCHMARK, ROOT, SAMPLE, needs_benchmark
 
 
@@ -149,3 +151,55 @@ def test_decisions_carry_over_to_a_run_with_added_and_removed_interviews(tmp_pat
     again = subprocess.run([sys.executable, "-m", "pipeline", "analyze", str(in2), "--out", str(run2)],
                            capture_output=True, text=True, cwd=ROOT, timeout=900)
     assert again.returncode == 2 and "[E602]" in again.stderr and "--decisions" in again.stderr
+
+
+def _as_export(path, interviewer: str, write) -> str:
+    """The sample transcript ``path`` as a transcription tool writes it: the interviewer under
+    their own name (no role label), each turn with its time."""
+    turns = [p.split(": ", 1) for p in path.read_text(encoding="utf-8").split("\n\n") if p.strip()]
+    turns = [(interviewer if role_of(label, DEFAULT_INTERVIEWER) == INTERVIEWER else label, said.strip())
+             for label, said in turns]
+    return write([(who, said, 7 + 19 * n) for n, (who, said) in enumerate(turns)])
+
+
+def _clock(t: int) -> str:
+    return f"{t // 3600:02d}:{t % 3600 // 60:02d}:{t % 60:02d}"
+
+
+EXPORT_WRITERS = {  # one tool's format per sample file
+    "otter.txt": lambda ts: "Caregiving\n\nSUMMARY KEYWORDS\ncare, nights\n\n" + "\n\n".join(
+        f"{w}  {t // 60}:{t % 60:02d}\n{s}" for w, s, t in ts) + "\n",
+    "rev.txt": lambda ts: "\n\n".join(f"{w} ({_clock(t)}):\n{s}" for w, s, t in ts) + "\n",
+    "descript.txt": lambda ts: "\n\n".join(f"[{_clock(t)}] {w}: {s}" for w, s, t in ts) + "\n",
+    "zoom.vtt": lambda ts: "WEBVTT\n\n" + "\n\n".join(
+        f"{n + 1}\n{_clock(t)}.000 --> {_clock(t + 9)}.000\n{w}: {s}"
+        for n, (w, s, t) in enumerate(ts)) + "\n",
+    "sonix.txt": lambda ts: "\n\n".join(f"{w}: [{_clock(t)}] {s}" for w, s, t in ts) + "\n",
+    "happyscribe.txt": lambda ts: "\n\n".join(f"[{_clock(t)}.00] - {w}\n{s}" for w, s, t in ts) + "\n",
+}
+
+
+def test_a_folder_of_tool_exports_runs_without_configuration(tmp_path):
+    """The demo's six interviews as six tools write them: every file read, the interviewer found
+    in each (printed, and in the manifest), each unit's time in segments.csv."""
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    for path, (fmt, write) in zip(sorted(SAMPLE.glob("*.txt")), EXPORT_WRITERS.items()):
+        who = "Dana Roe" if path.name.startswith("en") else "مریم احمدی"
+        (folder / f"{path.stem}.{fmt}").write_text(_as_export(path, who, write), encoding="utf-8")
+    out = tmp_path / "run"
+    result = subprocess.run([sys.executable, "-m", "pipeline", "analyze", str(folder), "--out", str(out)],
+                            capture_output=True, text=True, cwd=ROOT, timeout=900)
+    assert result.returncode == 0, result.stderr[-3000:]
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["counts"]["files"] == 6 and manifest["counts"]["codes"] >= 2
+    assert {(tuple(i["speakers"]), i["how"]) for i in manifest["interviewers"].values()} == {
+        (("Dana Roe",), "detected"), (("مریم احمدی",), "detected")}
+    assert "interviewer Dana Roe (detected: asks" in result.stderr
+    table = rows(out)
+    assert all(r["time"] for r in table)
+    assert not any(r["speaker"] in ("Dana Roe", "مریم احمدی") for r in table)
+    for r in table:
+        if not r["file"].endswith(".vtt"):
+            raw = (folder / r["file"]).read_text(encoding="utf-8")
+            assert raw[int(r["start"]):int(r["end"])] == r["text"] and "[00:" not in r["text"]
