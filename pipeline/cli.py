@@ -183,6 +183,10 @@ def _compare(args: argparse.Namespace) -> int:
         print(f"mazmun: {q['located']}/{q['total']} human quotes located"
               + (f"; {len(q['not_found'])} not found (listed in comparison.md)" if q["not_found"] else ""),
               file=sys.stderr)
+        for name, how in result.get("positions", {}).items():
+            print(f"mazmun: {name}: positions read as {how}", file=sys.stderr)
+        for name, why in result.get("unread_sources", {}).items():
+            print(f"mazmun: source not read: {name}: {why}", file=sys.stderr)
         for level, by_auto in result["scores"].items():
             s = by_auto[cfg.auto_level]
             print(f"mazmun: human {level} vs automatic {cfg.auto_level}: "

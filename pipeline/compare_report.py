@@ -57,6 +57,20 @@ def _label_block(item: dict[str, Any], names: dict[str, str]) -> list[str]:
     return lines
 
 
+def _project_lines(result: dict[str, Any]) -> list[str]:
+    """How a REFI-QDA project's positions were read, and the sources that could not be."""
+    lines = []
+    if result.get("positions"):
+        lines += ["## Reading the project", "", "Each source's selection positions were counted in "
+                  "(REFI-QDA says characters; NVivo counts UTF-16 code units, an emoji as two):", ""]
+        lines += [f"- `{name}`: {how}" for name, how in result["positions"].items()] + [""]
+    if result.get("unread_sources"):
+        lines += ["Sources not read (their codings are left out):", ""]
+        lines += [f"- `{name}`: {why}" for name, why in result["unread_sources"].items()] + [""]
+    return lines + (["Every quote as read, with where it was found: `human_coding.csv`.", ""]
+                    if "positions" in result else [])
+
+
 def render_markdown(result: dict[str, Any], run_name: str, coding_name: str, names: dict[str, str]) -> str:
     """comparison.md; ``names`` maps automatic ids (C01, T1) to their suggested labels."""
     q = result["quotes"]
@@ -68,6 +82,7 @@ def render_markdown(result: dict[str, Any], run_name: str, coding_name: str, nam
              "assigned by mazmun.", "",
              HOW_TO_READ.format(level=result["level"], auto=result["auto_level"], f1=result["recall_f1"]), "",
              "## Scores", ""] + _scores_table(result["scores"]) + [""]
+    lines += _project_lines(result)
     if q["not_found"]:
         lines += ["## Quotes not found in the transcripts", "",
                   "These rows are left out of every score; check the file name and the quote text.", ""]

@@ -18,7 +18,7 @@ from .compare_report import render_heatmap, render_markdown
 from .encoding import DecodeError, decode
 from .errors import E_CODING, E_RUN, E_TRANSCRIPTS, MazmunError
 from .ingest import ingest
-from .refi import read_qdpx
+from .refi import read_project
 from .run_folder import write_atomic
 from .runner import read_sources
 from .settings import Config, from_mapping
@@ -83,20 +83,43 @@ def read_transcripts(folder: Path, manifest: dict[str, Any], cfg: Config) -> lis
     return [by_name[n] for n in sorted(recorded)]
 
 
-def read_coding(path: Path) -> list[CodedQuote]:
-    """Human coding from a CSV table, or from a REFI-QDA project (.qdpx) exported by a QDA program."""
+def read_coding(path: Path) -> tuple[list[CodedQuote], dict[str, Any]]:
+    """Human coding from a CSV table, or from a REFI-QDA project (.qdpx) exported by a QDA
+    program; and, for a project, how its positions were counted and the sources not read."""
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise MazmunError(E_CODING, f"cannot read the coding table {path}: {exc.strerror}",
                           "pass a CSV with columns file, speaker, quote, theme, subtheme, code") from exc
     if path.suffix.lower() == ".qdpx":
-        return read_qdpx(data, path.name)
+        project = read_project(data, path.name)
+        return project.rows, {"positions": project.counting, "unread_sources": project.unread}
     try:
         text, _ = decode(data)
     except DecodeError as exc:
         raise MazmunError(E_CODING, f"coding table {path}: {exc}", "save it as UTF-8 CSV") from exc
-    return parse_coding(text, path.name)
+    return parse_coding(text, path.name), {}
+
+
+HUMAN_COLUMNS = ("file", "start", "end", "found", "quote", "theme", "subtheme", "code")
+
+
+def human_coding_csv(quotes: list[CodedQuote], texts: dict[str, str]) -> str:
+    """What was read from the human coding, a row per coded quote, with where it was found in
+    the run's transcripts (``found``: exact, normalized, offsets, or "not found"), so that the
+    import can be checked line by line."""
+    from .coding import locate_all
+    from .outputs import to_csv
+
+    located, _ = locate_all(quotes, texts)
+    where = {id(x.quote): x for x in located}
+    rows = []
+    for q in quotes:
+        hit = where.get(id(q))
+        rows.append({"file": q.file, "start": hit.start if hit else "", "end": hit.end if hit else "",
+                     "found": hit.how if hit else "not found", "quote": q.quote,
+                     **{level: q.labels.get(level, "") for level in ("theme", "subtheme", "code")}})
+    return to_csv(rows, HUMAN_COLUMNS)
 
 
 def _match_files(quotes: list[CodedQuote], names: set[str]) -> list[CodedQuote]:
@@ -119,13 +142,16 @@ def compare_run(run: Path, coding: Path, transcripts: Path | None, cfg: CompareC
     manifest, run_cfg, spans, names = read_run(run)
     folder = transcripts or Path(manifest.get("input", ""))
     documents = read_transcripts(folder, manifest, run_cfg)
-    quotes = _match_files(read_coding(coding), {d.name for d in documents})
+    read, project = read_coding(coding)
+    quotes = _match_files(read, {d.name for d in documents})
     unknown = sorted({q.file for q in quotes} - {d.name for d in documents})
     if unknown:
         raise MazmunError(E_CODING, f"{coding.name} codes {unknown[0]}, which the run did not analyze",
                           "check the file column, or analyze the folder that holds that file")
+    texts = {d.name: d.text for d in documents}
+    write_atomic(run / "human_coding.csv", human_coding_csv(quotes, texts).encode("utf-8"))
     result = compare(documents, spans, quotes, cfg)
-    result = {"run": str(run), "coding": str(coding), "transcripts": str(folder), **result}
+    result = {"run": str(run), "coding": str(coding), "transcripts": str(folder), **project, **result}
     title = f"{run.name}: human {cfg.level} × automatic {cfg.auto_level} (share of characters)"
     matrix = dict(result["matrix"])
     matrix["columns"] = [f"{c} {names.get(c, '')}".strip()[:30] for c in matrix["columns"]]

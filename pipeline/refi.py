@@ -15,6 +15,7 @@ import bisect
 import io
 import uuid
 import zipfile
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from xml.etree import ElementTree as ET
 
@@ -180,18 +181,40 @@ def _labels(path: tuple[str, ...]) -> dict[str, str]:
     return {"theme": path[0], "subtheme": path[1] if len(path) >= 3 else "", "code": path[-1]}
 
 
-def _source_text(node: ET.Element, archive: zipfile.ZipFile, source: str) -> str:
+class Unreadable(ValueError):
+    """A source of the project whose text cannot be read; the message says why."""
+
+
+def _member(path: str) -> str:
+    return "sources/" + path.removeprefix("internal://") if path.startswith("internal://") else path
+
+
+def _rich_text(node: ET.Element, archive: zipfile.ZipFile) -> str:
+    """The text of a source the tool stored only as a .docx (paragraphs, one per line)."""
+    import docx  # python-docx, imported on use
+
+    member = _member(node.get("richTextPath", ""))
+    if not member.lower().endswith(".docx"):
+        raise Unreadable(f"no plain text, and its rich text {member[:60]!r} is not a .docx")
+    try:
+        document = docx.Document(io.BytesIO(read_member(archive, member, ".qdpx")))
+        return "\n".join(p.text for p in document.paragraphs)
+    except Exception as exc:  # noqa: BLE001 - any failure of the reader makes the source unreadable
+        raise Unreadable(f"its .docx {member[:60]} cannot be read ({type(exc).__name__})") from exc
+
+
+def _source_text(node: ET.Element, archive: zipfile.ZipFile) -> tuple[str, bool]:
+    """The source's plain text, and whether it came from its .docx (positions then checked)."""
     inline = _children(node, "PlainTextContent")
     if inline:
-        return inline[0].text or ""
-    path = node.get("plainTextPath", "")
-    member = "sources/" + path.removeprefix("internal://") if path.startswith("internal://") else path
+        return inline[0].text or "", False
+    if not node.get("plainTextPath"):
+        return _rich_text(node, archive), True
+    member = _member(node.get("plainTextPath", ""))
     try:
-        return read_member(archive, member, ".qdpx").decode("utf-8-sig")
+        return read_member(archive, member, ".qdpx").decode("utf-8-sig"), False
     except (ArchiveError, UnicodeDecodeError) as exc:
-        raise MazmunError(E_EXCHANGE, f"{source}: source {node.get('name')} has no readable text "
-                          f"({member[:80]}: {exc})",
-                          "export the project again with its sources included") from exc
+        raise Unreadable(f"no readable text ({member[:80]}: {exc})") from exc
 
 
 def _position(sel: ET.Element, key: str, source: str) -> int:
@@ -216,42 +239,102 @@ def _on_text(text: str, spans: list[tuple[int, int]]) -> int:
     return sum(edge(a) and edge(b) for a, b in spans if 0 <= a <= b <= len(text))
 
 
-def as_characters(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Selections' positions as character offsets. REFI-QDA says characters, NVivo writes UTF-16
-    code units (an emoji counts two): read them as whichever lands more selections on word edges."""
+CHARACTERS, UTF16 = "characters", "UTF-16 code units"
+
+
+def as_characters(text: str, spans: list[tuple[int, int]]) -> tuple[list[tuple[int, int]], str]:
+    """Selections' positions as character offsets, and what the tool counted. REFI-QDA says
+    characters, NVivo writes UTF-16 code units (an emoji counts two): read them as whichever
+    lands more selections on word edges. Where the text has no character beyond the BMP the
+    two counts agree: "characters"."""
     astral = [i for i, ch in enumerate(text) if ord(ch) > 0xFFFF]
     if not astral:
-        return spans  # the two counts agree
+        return spans, CHARACTERS
     ends = [a + j + 2 for j, a in enumerate(astral)]
     converted = [(_utf16_to_chars(ends, a, len(text)), _utf16_to_chars(ends, b, len(text))) for a, b in spans]
-    return converted if _on_text(text, converted) > _on_text(text, spans) else spans
+    if _on_text(text, converted) > _on_text(text, spans):
+        return converted, UTF16
+    return spans, CHARACTERS
 
 
-def read_qdpx(data: bytes, source: str) -> list[CodedQuote]:
-    """Human coding in a ``.qdpx`` project: one row per coded text selection, its quote read from
-    the project's own copy of the transcript (located in the run's files by ``mazmun compare``)."""
+@dataclass(frozen=True)
+class Project:
+    """What a ``.qdpx`` holds for mazmun: its coded selections, how each source's positions were
+    counted, the sources that could not be read (with why), and its codebook."""
+
+    rows: list[CodedQuote]
+    counting: dict[str, str]  # source name → CHARACTERS or UTF16
+    unread: dict[str, str]  # source name → why its text or selections cannot be used
+    codes: dict[str, tuple[tuple[str, ...], str]]  # guid → (names from the top down, description)
+
+
+def _open_project(data: bytes, source: str) -> tuple[zipfile.ZipFile, ET.Element]:
+    """The archive and its project XML: ``project.qde``, or the .qde named after the project
+    (ATLAS.ti), the one nearest the archive's root."""
     try:
         archive = open_zip(data, ".qdpx")
-        qde = next(n for n in archive.namelist() if n.lower().endswith(".qde"))
-        root = _parse(read_member(archive, qde, ".qdpx"), source)
-    except (ArchiveError, StopIteration) as exc:
+        qde = min((n for n in archive.namelist() if n.lower().endswith(".qde")), key=lambda n: n.count("/"))
+        return archive, _parse(read_member(archive, qde, ".qdpx"), source)
+    except (ArchiveError, ValueError) as exc:
         raise MazmunError(E_EXCHANGE, f"{source} is not a readable REFI-QDA project (a zip with a .qde)"
                           + (f": {exc}" if str(exc) else ""),
                           "export the project from your QDA program as REFI-QDA (.qdpx)") from exc
+
+
+def _text_sources(root: ET.Element) -> tuple[list[tuple[str, ET.Element]], dict[str, str]]:
+    """(name, node) of each source with text selections (a PDF's text representation too), and
+    the sources that have none, with why."""
+    sources = next((n for n in root.iter() if _local(n.tag) == "Sources"), None)
+    found, skipped = [], {}
+    for node in list(sources) if sources is not None else []:
+        kind, name = _local(node.tag), node.get("name", "")
+        text = node if kind == "TextSource" else next(iter(_children(node, "Representation")), None)
+        if text is not None:
+            found.append((name, text))
+        elif kind == "PDFSource":
+            skipped[name] = "a PDF source without a text representation (its codings are page regions)"
+        else:
+            skipped[name] = f"{kind}: not a text source"
+    return found, skipped
+
+
+def _selections(name: str, node: ET.Element, archive: zipfile.ZipFile, source: str,
+                rows: list[CodedQuote], codes: dict) -> str:
+    """Add the source's coded selections to ``rows``; return how its positions are counted."""
+    text, from_docx = _source_text(node, archive)
+    found = _children(node, "PlainTextSelection")
+    spans, counting = as_characters(text, [(_position(s, "startPosition", source),
+                                            _position(s, "endPosition", source)) for s in found])
+    if from_docx and found and _on_text(text, spans) * 2 < len(spans):
+        raise Unreadable("stored only as a .docx, and its selections do not fall on that text's words "
+                         "(the tool's plain text differs)")
+    for (start, end), sel in sorted(zip(spans, found), key=lambda s: s[0][0]):
+        for coding in _children(sel, "Coding"):
+            ref = next(iter(_children(coding, "CodeRef")), None)
+            path = codes.get(ref.get("targetGUID", "") if ref is not None else "")
+            if path:
+                rows.append(CodedQuote(len(rows) + 1, name, "", sel.get("name") or f"{name}:{start}",
+                                       text[start:end], _labels(path[0])))
+    return counting + (" (read from its .docx)" if from_docx else "")
+
+
+def read_project(data: bytes, source: str) -> Project:
+    """A ``.qdpx`` project as a QDA program exported it: every coded text selection with its quote
+    read from the project's own copy of the transcript (located in the run's files by ``mazmun
+    compare``). A source that cannot be read is listed with why, never guessed at."""
+    archive, root = _open_project(data, source)
     codes = code_paths(root)
     rows: list[CodedQuote] = []
-    for node in root.iter():
-        if _local(node.tag) != "TextSource":
-            continue
-        text = _source_text(node, archive, source)
-        found = _children(node, "PlainTextSelection")
-        spans = as_characters(text, [(_position(s, "startPosition", source),
-                                      _position(s, "endPosition", source)) for s in found])
-        for (start, end), sel in sorted(zip(spans, found), key=lambda s: s[0][0]):
-            for coding in _children(sel, "Coding"):
-                ref = next(iter(_children(coding, "CodeRef")), None)
-                path = codes.get(ref.get("targetGUID", "") if ref is not None else "")
-                if path:
-                    rows.append(CodedQuote(len(rows) + 1, node.get("name", ""), "", sel.get("name") or
-                                           f"{node.get('name')}:{start}", text[start:end], _labels(path[0])))
-    return rows
+    counting: dict[str, str] = {}
+    nodes, unread = _text_sources(root)
+    for name, node in nodes:
+        try:
+            counting[name] = _selections(name, node, archive, source, rows, codes)
+        except Unreadable as exc:
+            unread[name] = str(exc)
+    return Project(rows, counting, unread, codes)
+
+
+def read_qdpx(data: bytes, source: str) -> list[CodedQuote]:
+    """The coded selections of ``read_project``."""
+    return read_project(data, source).rows

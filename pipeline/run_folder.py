@@ -25,8 +25,8 @@ EXPORT_FORMATS = ("qdpx", "qdc", "csv", "json")
 RUN_FILES = ("segments.csv", "segments.parquet", "dropped.csv", "codebook.json", "codebook.csv",
              "report.md", "config.yaml", "manifest.json", "decisions.jsonl")
 # Written into a run folder later: by compare, review, import-codebook, and export's default path.
-DERIVED = ("comparison.json", "comparison.md", "comparison.png", "codebook_comparison.json",
-           "codebook_comparison.md", *(f"export.{f}" for f in EXPORT_FORMATS))
+DERIVED = ("comparison.json", "comparison.md", "comparison.png", "human_coding.csv",
+           "codebook_comparison.json", "codebook_comparison.md", *(f"export.{f}" for f in EXPORT_FORMATS))
 OURS = frozenset(RUN_FILES + DERIVED)
 
 

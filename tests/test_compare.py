@@ -1,8 +1,10 @@
 """mazmun compare: the pure comparison, and the command end to end with its errors."""
 
+import csv
 import json
 import subprocess
 import sys
+import zipfile
 
 import pytest
 
@@ -85,6 +87,39 @@ def test_compare_writes_json_markdown_and_heatmap(small_run):
     assert "## Scores" in markdown and "### 1 Theme 1" in markdown
     assert (run / "comparison.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert "human theme vs automatic code: NMI" in result.stderr
+    with open(run / "human_coding.csv", encoding="utf-8", newline="") as f:
+        read = list(csv.DictReader(f))
+    texts = {p.name: p.read_text(encoding="utf-8") for p in (small_run / "transcripts").iterdir()}
+    assert len(read) == 4 and all(texts[r["file"]][int(r["start"]):int(r["end"])] == r["quote"] for r in read)
+    assert {r["theme"] for r in read} == {"1 Theme 1", "2 Theme 2"} and "positions" not in data
+
+
+def test_compare_with_a_project_records_how_positions_were_counted(small_run):
+    """A .qdpx: positions read as characters, said on screen, in comparison.json and
+    comparison.md; the import checkable line by line in human_coding.csv."""
+    from xml.sax.saxutils import escape
+
+    run, sources = small_run / "run", ""
+    for lang, text in TEXTS.items():
+        selections = "".join(
+            f'<PlainTextSelection guid="s{lang}{i}" startPosition="{text.index(q)}" '
+            f'endPosition="{text.index(q) + len(q)}"><Coding guid="k{lang}{i}"><CodeRef targetGUID="c{i}"/>'
+            '</Coding></PlainTextSelection>' for i, q in enumerate(ANSWERS[lang]))
+        sources += (f'<TextSource guid="{lang}" name="{lang}.txt"><PlainTextContent>{escape(text)}'
+                    f'</PlainTextContent>{selections}</TextSource>')
+    xml = ('<?xml version="1.0" encoding="utf-8"?><Project xmlns="urn:QDA-XML:project:1.0" name="p">'
+           '<CodeBook><Codes><Code guid="c0" name="nights" isCodable="true"/><Code guid="c1" name="doctors" '
+           f'isCodable="true"/></Codes></CodeBook><Sources>{sources}</Sources></Project>')
+    with zipfile.ZipFile(small_run / "coding.qdpx", "w") as zf:
+        zf.writestr("project.qde", xml)
+    result = _cli("compare", run, small_run / "coding.qdpx", "--level", "code")
+    assert result.returncode == 0, result.stderr
+    data = json.loads((run / "comparison.json").read_text(encoding="utf-8"))
+    assert set(data["positions"].values()) == {"characters"} and data["unread_sources"] == {}
+    assert "positions read as characters" in result.stderr
+    assert "## Reading the project" in (run / "comparison.md").read_text(encoding="utf-8")
+    with open(run / "human_coding.csv", encoding="utf-8", newline="") as f:
+        assert all(r["found"] == "exact" for r in csv.DictReader(f))
 
 
 @pytest.mark.parametrize("case, code", [("no-coding", "E501"), ("not-a-run", "E502"),

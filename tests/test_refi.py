@@ -4,6 +4,7 @@ for Farsi and for Windows line endings, and an exported project reads back as th
 import io
 import re
 import zipfile
+from collections import Counter
 from datetime import UTC, datetime
 
 import pytest
@@ -128,7 +129,78 @@ def test_positions_in_utf16_units_or_characters(lang):
     line = QUOTES[lang][0]
     text = f"🙂 ok 🙂\n{line}\nmore\n"
     start = text.index(line)
-    assert refi.as_characters(text, [(start + 2, start + 2 + len(line))]) == [(start, start + len(line))]
-    assert refi.as_characters(text, [(start, start + len(line))]) == [(start, start + len(line))]
+    whole = [(start, start + len(line))]
+    assert refi.as_characters(text, [(start + 2, start + 2 + len(line))]) == (whole, refi.UTF16)
+    assert refi.as_characters(text, whole) == (whole, refi.CHARACTERS)
     plain = text.replace("🙂", "-")
-    assert refi.as_characters(plain, [(3, 9)]) == [(3, 9)]  # no emoji: the counts agree
+    assert refi.as_characters(plain, [(3, 9)]) == ([(3, 9)], refi.CHARACTERS)  # no emoji: counts agree
+
+
+def _project_xml(sources: str) -> bytes:
+    return (f'<?xml version="1.0" encoding="utf-8"?><Project xmlns="{refi.PROJECT_NS}" name="s">'
+            '<CodeBook><Codes><Code guid="t" name="Nights" isCodable="true">'
+            '<Code guid="c" name="Broken sleep" isCodable="true"><Description>Woken at night.</Description>'
+            f'</Code></Code></Codes></CodeBook><Sources>{sources}</Sources></Project>').encode()
+
+
+def _selection(text: str, quote: str, guid: str = "s1") -> str:
+    start = text.index(quote)
+    return (f'<PlainTextSelection guid="{guid}" startPosition="{start}" endPosition="{start + len(quote)}">'
+            '<Coding guid="k"><CodeRef targetGUID="c"/></Coding></PlainTextSelection>')
+
+
+def _zip(members: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+    return buffer.getvalue()
+
+
+def _docx(paragraphs: list[str]) -> bytes:
+    import docx
+
+    document = docx.Document()
+    for p in paragraphs:
+        document.add_paragraph(p)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def test_sources_stored_as_docx_pdf_or_media(lang):
+    """ATLAS.ti names its .qde after the project; a source stored only as .docx is read from it
+    when its selections fall on that text; one whose positions do not, a PDF without a text
+    representation, and an audio source are listed as not read, with why — never guessed at."""
+    text = TEXTS[lang].split("\n\n")[3]
+    plain = "\n".join(TEXTS[lang].split("\n\n"))
+    quote = QUOTES[lang][0]
+    shift = text.index(quote) + 1  # inside a word: the tool's text is not the one its .docx gives
+    xml = _project_xml(
+        f'<TextSource guid="a" name="docx-only" richTextPath="internal://a.docx">{_selection(plain, quote)}'
+        f'</TextSource><TextSource guid="b" name="shifted" richTextPath="internal://b.docx">'
+        f'<PlainTextSelection guid="s2" startPosition="{shift}" endPosition="{shift + len(quote)}">'
+        f'<Coding guid="k2"><CodeRef targetGUID="c"/></Coding></PlainTextSelection></TextSource>'
+        f'<PDFSource guid="p" name="scan" path="internal://p.pdf"/>'
+        f'<AudioSource guid="m" name="recording" path="internal://m.mp3"/>')
+    data = _zip({"My Study.qde": xml, "sources/a.docx": _docx(TEXTS[lang].split("\n\n")),
+                 "sources/b.docx": _docx([text])})
+    project = refi.read_project(data, "atlas.qdpx")
+    assert [(q.file, q.quote, q.labels["code"]) for q in project.rows] == [
+        ("docx-only", quote, "Broken sleep")]
+    assert project.counting == {"docx-only": "characters (read from its .docx)"}
+    assert set(project.unread) == {"shifted", "scan", "recording"}
+    assert "do not fall on" in project.unread["shifted"] and "PDF" in project.unread["scan"]
+    assert project.codes["c"] == (("Nights", "Broken sleep"), "Woken at night.")
+
+
+@pytest.mark.skipif(len(NVIVO) < 2, reason=f"NVivo samples not found at {SCHEMAS / 'samples'}")
+def test_nvivo_windows_and_mac_give_the_same_codings():
+    """The Mac export is the same study as the Windows one with six codings fewer: every coding it
+    has is in the Windows export, quote for quote; both record the UTF-16 counting they used."""
+    windows, mac = (refi.read_project(p.read_bytes(), p.name) for p in sorted(NVIVO, reverse=True))
+    def key(project):
+        return Counter((q.file, q.quote.strip(), q.labels["code"]) for q in project.rows)
+    assert not key(mac) - key(windows) and sum((key(windows) - key(mac)).values()) == 6
+    for project in (windows, mac):
+        assert project.counting["videos_10_selected"] == refi.UTF16 and not project.unread
