@@ -72,7 +72,8 @@ def _parser() -> argparse.ArgumentParser:
     imp = commands.add_parser("import-codebook", help="a REFI-QDA codebook (.qdc) as a starting point: "
                               "its codes appear on the review page, nearest candidate codes suggested")
     imp.add_argument("run", type=Path, help="run folder written by 'mazmun analyze'")
-    imp.add_argument("codebook", type=Path, help="codebook exported by NVivo, ATLAS.ti, MAXQDA, QualCoder")
+    imp.add_argument("codebook", type=Path, help="codebook (.qdc) or project (.qdpx) exported by NVivo, "
+                     "ATLAS.ti, MAXQDA, QualCoder")
     imp.add_argument("--coder", required=True, help="the coder whose decisions these become")
     _verbose(imp)
     return parser
@@ -167,10 +168,24 @@ def _compare_codebook(args: argparse.Namespace) -> int:
     return 0
 
 
+def _codebook_only(path: Path) -> bool:
+    """A .qdpx project that holds a codebook and no codings: compared as a codebook."""
+    if path.suffix.lower() != ".qdpx" or not path.is_file():
+        return False
+    from .refi import read_project
+
+    project = read_project(path.read_bytes(), path.name)
+    if project.codes and not project.rows:
+        print(f"mazmun: {path.name} holds a codebook and no codings: its codes are compared by meaning",
+              file=sys.stderr)
+        return True
+    return False
+
+
 def _compare(args: argparse.Namespace) -> int:
     from dataclasses import replace
 
-    if args.coding.suffix.lower() == ".qdc":
+    if args.coding.suffix.lower() == ".qdc" or _codebook_only(args.coding):
         return _compare_codebook(args)
     from .compare_run import compare_run
     from .settings import load_config

@@ -13,11 +13,12 @@ import numpy as np
 
 from . import decisions as dec
 from . import human_codebook as hc
-from .compare_run import read_run
+from .coding import CodedQuote
+from .compare_run import HUMAN_COLUMNS, read_run
 from .embed import embed_texts, embedding_cache, load_embedder, unit_rows
 from .errors import E_EXCHANGE, MazmunError
 from .export_run import DECISIONS, DecisionLog, base_state, load_state
-from .refi import read_qdc
+from .refi import read_project, read_qdc
 from .run_folder import write_atomic
 from .settings import Config
 
@@ -49,16 +50,35 @@ def code_vectors(state: dec.State, cfg: Config) -> tuple[list[dec.Code], np.ndar
     return codes, unit_rows(np.vstack([x[a:b].mean(axis=0) for a, b in zip(sizes[:-1], sizes[1:])]))
 
 
-def read_human_codebook(path: Path) -> list[hc.HumanCode]:
+def read_human_codebook(path: Path) -> tuple[list[hc.HumanCode], list[CodedQuote]]:
+    """The codebook's codes, and (for a .qdpx project) its coded quotes."""
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise MazmunError(E_EXCHANGE, f"cannot read the codebook {path}: {exc.strerror}",
-                          "pass a REFI-QDA codebook (.qdc) exported by your QDA program") from exc
-    codes = hc.human_codes(read_qdc(data, path.name))
+                          "pass a REFI-QDA codebook (.qdc) or project (.qdpx) from your QDA program") from exc
+    quotes: list[CodedQuote] = []
+    if path.suffix.lower() == ".qdpx":  # a project's codebook (with or without codings)
+        project = read_project(data, path.name)
+        codes, quotes = hc.human_codes(project.codes), project.rows
+    else:
+        codes = hc.human_codes(read_qdc(data, path.name))
     if not codes:
-        raise MazmunError(E_EXCHANGE, f"{path} holds no codes", "export the codebook again (.qdc)")
-    return codes
+        raise MazmunError(E_EXCHANGE, f"{path} holds no codes", "export the codebook again (.qdc or .qdpx)")
+    return codes, quotes
+
+
+def codebook_csv(codes: list[hc.HumanCode], quotes: list[CodedQuote]) -> str:
+    """human_coding.csv for an imported codebook: each coded quote the project holds, then each
+    code no quote carries (file, positions and quote empty), so the import can be checked."""
+    from .outputs import to_csv
+
+    rows = [{"file": q.file, "start": "", "end": "", "found": "in the project", "quote": q.quote,
+             **{level: q.labels.get(level, "") for level in ("theme", "subtheme", "code")}} for q in quotes]
+    coded = {q.labels.get("code", "") for q in quotes}
+    rows += [{"file": "", "start": "", "end": "", "found": "codebook only", "quote": "", "theme": c.theme,
+              "subtheme": "", "code": c.label} for c in codes if c.label.split(" › ")[-1] not in coded]
+    return to_csv(rows, HUMAN_COLUMNS)
 
 
 def _suggestions(codes: list[hc.HumanCode], run_cfg: Config, state: dec.State) -> dict[str, Any]:
@@ -70,8 +90,9 @@ def _suggestions(codes: list[hc.HumanCode], run_cfg: Config, state: dec.State) -
 def import_codebook(run: Path, path: Path, coder: str) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """Append the codebook's themes and codes to the run's decisions as ``coder``'s; return those
     decisions and, for each human code, the candidate code nearest to it (to merge into it)."""
-    codes = read_human_codebook(path)
+    codes, quotes = read_human_codebook(path)
     state = load_state(run, coder)
+    write_atomic(run / "human_coding.csv", codebook_csv(codes, quotes).encode("utf-8"))
     at = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
     records = hc.seed_decisions(codes, state, coder, path.name, at)
     log = DecisionLog(run / DECISIONS)
@@ -82,7 +103,7 @@ def import_codebook(run: Path, path: Path, coder: str) -> tuple[list[dict[str, A
 
 def compare_codebook(run: Path, path: Path) -> dict[str, Any]:
     """Candidate codes beside a human codebook; writes codebook_comparison.json and .md."""
-    codes = read_human_codebook(path)
+    codes, _ = read_human_codebook(path)
     result = {"run": str(run), "codebook": str(path),
               **_suggestions(codes, read_run(run)[1], base_state(run))}
     write_atomic(run / "codebook_comparison.json",

@@ -171,9 +171,24 @@ def code_paths(parent: ET.Element) -> dict[str, tuple[tuple[str, ...], str]]:
     return found
 
 
+def with_sets(paths: dict[str, tuple[tuple[str, ...], str]],
+              root: ET.Element) -> dict[str, tuple[tuple[str, ...], str]]:
+    """Codes grouped by sets rather than by nesting (MAXQDA's code sets; a flat codebook): a
+    top-level code that is a member of a set sits under the set's name, as under a theme. A code
+    in several sets sits under the first."""
+    placed: dict[str, str] = {}
+    for node in root.iter():
+        if _local(node.tag) == "Set":
+            for member in _children(node, "MemberCode"):
+                placed.setdefault(member.get("targetGUID", ""), node.get("name", ""))
+    return {g: ((placed[g], *path), text) if len(path) == 1 and placed.get(g) else (path, text)
+            for g, (path, text) in paths.items()}
+
+
 def read_qdc(data: bytes, source: str) -> dict[str, tuple[tuple[str, ...], str]]:
     """A ``.qdc`` codebook (or the codebook of a ``.qde`` project): guid → (path of names, description)."""
-    return code_paths(_parse(data, source))
+    root = _parse(data, source)
+    return with_sets(code_paths(root), root)
 
 
 def _labels(path: tuple[str, ...]) -> dict[str, str]:
@@ -323,7 +338,7 @@ def read_project(data: bytes, source: str) -> Project:
     read from the project's own copy of the transcript (located in the run's files by ``mazmun
     compare``). A source that cannot be read is listed with why, never guessed at."""
     archive, root = _open_project(data, source)
-    codes = code_paths(root)
+    codes = with_sets(code_paths(root), root)
     rows: list[CodedQuote] = []
     counting: dict[str, str] = {}
     nodes, unread = _text_sources(root)

@@ -116,3 +116,41 @@ def test_a_qdc_codebook_is_a_comparison_target_and_a_starting_point(demo_run, tm
     imported = [c for c in state.codes.values() if c.origin == "own.qdc"]
     assert len(imported) == data["human_codes"] and not state.problems
     assert "nearest candidate" in result.stderr
+
+
+def test_a_project_with_a_codebook_and_no_codings_is_a_starting_codebook(demo_run, tmp_path):
+    """As MAXQDA exports a codebook in a project: flat codes with their descriptions, grouped by
+    code sets, no coded text. Compare reads it as a codebook; import-codebook puts each code
+    under its set (the theme) and writes what it read to human_coding.csv."""
+    import shutil
+    from xml.sax.saxutils import quoteattr
+
+    from pipeline.export_run import load_state
+
+    run = tmp_path / "run"
+    shutil.copytree(demo_run / "run", run)
+    state = load_state(run)
+    codes = sorted(state.codes.values(), key=lambda c: c.id)
+    elements = "".join(f'<Code guid="{c.id}" name={quoteattr(c.label)} isCodable="true"><Description>'
+                       f'Talk about {", ".join(c.keywords[:3])}.</Description></Code>' for c in codes)
+    members = {t: "".join(f'<MemberCode targetGUID="{c.id}"/>' for c in codes if c.theme == t)
+               for t in state.themes}
+    sets = "".join(f'<Set guid="set-{t.id}" name={quoteattr("Set " + t.label)}>{members[t.id]}</Set>'
+                   for t in state.themes.values())
+    xml = ('<?xml version="1.0" encoding="utf-8"?><Project xmlns="urn:QDA-XML:project:1.0" name="MAXQDA 24">'
+           f'<CodeBook><Codes>{elements}</Codes></CodeBook><Sets>{sets}</Sets></Project>')
+    book = tmp_path / "maxqda.qdpx"
+    with zipfile.ZipFile(book, "w") as zf:
+        zf.writestr("project.qde", xml)
+    result = _cli("compare", run, book)
+    assert result.returncode == 0, result.stderr
+    assert "holds a codebook and no codings" in result.stderr
+    result = _cli("import-codebook", run, book, "--coder", "Sara")
+    assert result.returncode == 0, result.stderr
+    imported = [c for c in load_state(run, "Sara").codes.values() if c.origin == "maxqda.qdpx"]
+    themes = load_state(run, "Sara").themes
+    assert len(imported) == len(codes) and all(themes[c.theme].label.startswith("Set ") for c in imported)
+    with open(run / "human_coding.csv", encoding="utf-8", newline="") as f:
+        read = list(csv.DictReader(f))
+    assert len(read) == len(codes) and {r["found"] for r in read} == {"codebook only"}
+    assert all(r["theme"].startswith("Set ") for r in read)
