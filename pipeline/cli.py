@@ -93,13 +93,17 @@ def _export_parser(commands: argparse._SubParsersAction) -> None:
     exp.add_argument("--coder", help="replay only this coder's decisions (default: everyone's, in order)")
     exp.add_argument("--transcripts", type=Path,
                      help="transcript folder for .qdpx (default: the run's input)")
+    exp.add_argument("--positions", choices=("characters", "utf16"), default="characters",
+                     help="how a .qdpx counts positions: characters (the REFI-QDA standard) or utf16 "
+                     "(as NVivo counts them: an emoji counts two); they differ only after an emoji")
     _verbose(exp)
 
 
 def _export(args: argparse.Namespace) -> int:
     from .export_run import export_run
 
-    state = export_run(args.run, args.format, args.out, args.confirmed, args.coder, args.transcripts)
+    state = export_run(args.run, args.format, args.out, args.confirmed, args.coder, args.transcripts,
+                       args.positions)
     coded = sum(1 for c in state.assigned.values() if c)
     print(f"mazmun: {len(state.codes)} codes in {len(state.themes)} themes, {coded} coded units "
           f"→ {args.out}", file=sys.stderr)

@@ -155,7 +155,8 @@ def state_json(state: dec.State) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
-def render(run: Path, state: dec.State, fmt: str, transcripts: Path | None) -> bytes:
+def render(run: Path, state: dec.State, fmt: str, transcripts: Path | None,
+           positions: str = "characters") -> bytes:
     if fmt == "qdc":
         return refi.qdc(state)
     if fmt == "csv":
@@ -164,16 +165,17 @@ def render(run: Path, state: dec.State, fmt: str, transcripts: Path | None) -> b
         return state_json(state).encode("utf-8")
     manifest, cfg, _, _ = read_run(run)
     documents = read_transcripts(transcripts or Path(manifest.get("input", "")), manifest, cfg)
-    return refi.qdpx(state, documents, run.name)
+    return refi.qdpx(state, documents, run.name, utf16=positions == "utf16")
 
 
 def export_run(run: Path, fmt: str, out: Path, confirmed: bool = False, coder: str | None = None,
-               transcripts: Path | None = None) -> dec.State:
-    """Write the run's codes (all candidates, or only what coders confirmed) to ``out``."""
+               transcripts: Path | None = None, positions: str = "characters") -> dec.State:
+    """Write the run's codes (all candidates, or only what coders confirmed) to ``out``;
+    ``positions``: how a .qdpx counts them, "characters" (REFI-QDA) or "utf16" (NVivo)."""
     state = load_state(run, coder)
     if confirmed:
         state = state.confirmed()
-    write_atomic(out, render(run, state, fmt, transcripts), exported)
+    write_atomic(out, render(run, state, fmt, transcripts, positions), exported)
     return state
 
 

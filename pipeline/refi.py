@@ -91,9 +91,17 @@ def qdc(state: State) -> bytes:
     return _xml(root)
 
 
-def _source(parent: ET.Element, doc: Document, state: State, user: str, when: str) -> str:
+def utf16_offsets(text: str, where: list[int]) -> list[int]:
+    """``where`` (offsets into ``text``) counted in UTF-16 code units: a character beyond the BMP
+    (an emoji) counts two, as NVivo counts."""
+    astral = [i for i, ch in enumerate(text) if ord(ch) > 0xFFFF]
+    return [w + bisect.bisect_left(astral, w) for w in where]
+
+
+def _source(parent: ET.Element, doc: Document, state: State, user: str, when: str, utf16: bool) -> str:
     """One TextSource with a selection per coded unit; returns the text stored for it."""
     text, where = lf_offsets(doc.text)
+    where = utf16_offsets(text, where) if utf16 else where
     sid = guid("source", doc.name, doc.sha256)
     node = ET.SubElement(parent, f"{{{PROJECT_NS}}}TextSource", guid=sid, name=doc.name,
                          plainTextPath=f"internal://{sid}.txt", creatingUser=user, creationDateTime=when)
@@ -111,9 +119,11 @@ def _source(parent: ET.Element, doc: Document, state: State, user: str, when: st
     return text
 
 
-def qdpx(state: State, documents: list[Document], name: str, created: datetime | None = None) -> bytes:
+def qdpx(state: State, documents: list[Document], name: str, created: datetime | None = None,
+         utf16: bool = False) -> bytes:
     """A REFI-QDA project: the transcripts as plain text, the codebook, and each coded unit as a
-    text selection coded by the user ``mazmun``."""
+    text selection coded by the user ``mazmun``; positions in characters, as the standard says,
+    or (``utf16``) in UTF-16 code units, as NVivo counts them."""
     ET.register_namespace("", PROJECT_NS)
     when = (created or datetime.now(UTC)).strftime("%Y-%m-%dT%H:%M:%SZ")
     user = guid("user", USER)
@@ -125,7 +135,7 @@ def qdpx(state: State, documents: list[Document], name: str, created: datetime |
     sources = ET.SubElement(root, f"{{{PROJECT_NS}}}Sources")
     texts = {}
     for doc in documents:
-        text = _source(sources, doc, state, user, when)
+        text = _source(sources, doc, state, user, when, utf16)
         texts[sources[-1].get("plainTextPath", "").removeprefix("internal://")] = text
     stamp = tuple(int(x) for x in (when[:4], when[5:7], when[8:10], when[11:13], when[14:16], when[17:19]))
     buffer = io.BytesIO()

@@ -5,6 +5,7 @@ import io
 import re
 import zipfile
 from collections import Counter
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
@@ -204,3 +205,17 @@ def test_nvivo_windows_and_mac_give_the_same_codings():
     assert not key(mac) - key(windows) and sum((key(windows) - key(mac)).values()) == 6
     for project in (windows, mac):
         assert project.counting["videos_10_selected"] == refi.UTF16 and not project.unread
+
+
+@pytest.mark.parametrize("utf16", [False, True])
+def test_export_counts_positions_as_asked_and_reads_back(utf16):
+    """Transcripts with emoji (chat, messages): exported in characters (the standard) or UTF-16
+    code units (NVivo), each read back as the same codings, with the counting recognised."""
+    state, documents = project("\n")
+    documents = [replace(d, text="🙂🙂 " + d.text) for d in documents]
+    state = replace(state, units=tuple(replace(u, start=u.start + 3, end=u.end + 3) for u in state.units))
+    project_ = refi.read_project(refi.qdpx(state, documents, "demo", utf16=utf16), "demo.qdpx")
+    assert set(project_.counting.values()) == {refi.UTF16 if utf16 else refi.CHARACTERS}
+    texts = {d.name: d.text for d in documents}
+    assert sorted(q.quote for q in project_.rows) == sorted(
+        texts[u.file][u.start:u.end] for u in state.units if state.assigned[u.segment_id])
