@@ -20,7 +20,7 @@ from .encoding import DecodeError, is_binary_text
 from .farsi import fold
 from .formats import FormatError, extract
 from .interviewers import assign
-from .speaker_lines import HEAD, MARKS, TAG, Line, classify
+from .speaker_lines import HEAD, MARKS, TAG, Line, classify, named_after_marks
 from .timemarks import ENCLOSED, enclosed
 from .types import INTERVIEWER, PARTICIPANT, Corpus, Document, Mark, Skipped, SourceFile, Turn
 
@@ -114,7 +114,8 @@ def parse(text: str, default_speaker: str, cfg: IngestConfig, markdown: bool = F
     """Split decoded text into turns and find its time marks (pure; offsets into ``text``).
     ``names``: speakers named as interviewers (``--interviewer``)."""
     spans = [ln for ln in _lines(text) if not (markdown and text[ln[0]:ln[1]].lstrip().startswith("#"))]
-    lines = [classify(text, s, e, cfg.max_label_words) for s, e, _ in spans]
+    lines = named_after_marks(text, [classify(text, s, e, cfg.max_label_words) for s, e, _ in spans],
+                              cfg.max_label_words)
     paragraphs = [p for _, _, p in spans]
     roles = [role_of(ln.label, cfg.interviewer_patterns, names) if ln.label else "" for ln in lines]
     opens = _openers(lines, paragraphs, roles)

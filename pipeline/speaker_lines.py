@@ -60,12 +60,26 @@ def _label(m: re.Match[str], max_words: int) -> str:
     return label
 
 
+def named_after_marks(text: str, lines: list[Line], max_words: int) -> list[Line]:
+    """Lines as older Teams .docx exports write turns: a cue's time range on a line, the speaker's
+    name alone on the next, then the speech. A name is read as such when it recurs so."""
+    def name(i: int) -> str:
+        said = text[lines[i].start:lines[i].end].strip()
+        ok = i and lines[i - 1].kind == MARKS and lines[i].kind == SPEECH and len(said.split()) <= max_words
+        return said if ok and not _NOT_LABEL.search(said) else ""
+
+    names = [name(i) for i in range(len(lines))]
+    recurring = {n for n in names if n and names.count(n) >= 2}
+    return [Line(HEAD, ln.start, ln.end, n, marks=lines[i - 1].marks) if n in recurring else ln
+            for i, (ln, n) in enumerate(zip(lines, names))]
+
+
 def classify(text: str, start: int, end: int, max_words: int) -> Line:
     """What the line ``text[start:end]`` is."""
     line = text[start:end]
     m = _MARK_LINE.fullmatch(line)
     if m:
-        return Line(MARKS, start, end, marks=_marks(m, start, ("t1", "t2")))
+        return Line(MARKS, start, end, marks=_marks(m, start, ("t1",)))  # a range: its start
     m = _HEAD.fullmatch(line)
     if m and (m.group("t1") or m.group("t2") or m.group("colon")):
         label = _label(m, max_words)

@@ -19,11 +19,11 @@ import re
 
 from .types import Mark
 
-TIME = r"(?:\d{1,2}:)?\d{1,2}:[0-5]\d(?:[.,]\d{1,3}|-\d{1,2})?"
+TIME = r"(?:\d{1,2}:\d{1,2}:\d{1,2}|\d{1,2}:[0-5]\d)(?:[.,]\d{1,3}|-\d{1,2})?"  # 0:0:3.450: Teams
 BARE = rf"(?<![\d:]){TIME}(?![\d:])"
 ENCLOSED = rf"#{TIME}#|\[{TIME}(?:\s*(?:-->|→|-|–)\s*{TIME})?\]|\({TIME}\)"
 _ENCLOSED = re.compile(ENCLOSED)
-_CLOCK = re.compile(r"(?:(\d{1,2}):)?(\d{1,2}):(\d{2})(?:[.,](\d{1,3})|-(\d{1,2}))?")
+_CLOCK = re.compile(r"(?:(\d{1,2}):)?(\d{1,2}):(\d{1,2})(?:[.,](\d{1,3})|-(\d{1,2}))?")
 
 
 def seconds(mark: str) -> float:
