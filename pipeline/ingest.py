@@ -82,16 +82,28 @@ def _lines(text: str) -> list[tuple[int, int, bool]]:
     return out
 
 
-_EDGE = re.compile(rf"(?:{ENCLOSED}|\s)+")
-_EDGE_END = re.compile(rf"(?:{ENCLOSED}|\s)+$")
+_MARK_FIRST = re.compile(ENCLOSED)
+_MARK_LAST = re.compile(rf"(?:{ENCLOSED})$")
+LONGEST_MARK = 48  # characters: "[00:00:03.123 --> 00:00:09.456]" and room to spare
 
 
 def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
-    """The span without the whitespace and time marks at its edges."""
-    m = _EDGE.match(text, start, end)
-    start = m.end() if m else start
-    m = _EDGE_END.search(text, start, end)
-    return start, m.start() if m else end
+    """The span without the whitespace and time marks at its edges (in time linear in the
+    whitespace trimmed: a mark is looked for only in the few characters at an edge)."""
+    while True:
+        while start < end and text[start].isspace():
+            start += 1
+        m = _MARK_FIRST.match(text, start, end)
+        if not m:
+            break
+        start = m.end()
+    while True:
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        m = _MARK_LAST.search(text, max(start, end - LONGEST_MARK), end)
+        if not m:
+            return start, end
+        end = m.start()
 
 
 def _openers(lines: list[Line], paragraphs: list[bool], roles: list[str]) -> list[bool]:

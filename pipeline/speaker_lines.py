@@ -15,6 +15,7 @@ The forms read are those transcribers and transcription tools write:
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from .timemarks import BARE, ENCLOSED, seconds
@@ -69,7 +70,7 @@ def named_after_marks(text: str, lines: list[Line], max_words: int) -> list[Line
         return said if ok and not _NOT_LABEL.search(said) else ""
 
     names = [name(i) for i in range(len(lines))]
-    recurring = {n for n in names if n and names.count(n) >= 2}
+    recurring = {n for n, k in Counter(names).items() if n and k >= 2}
     return [Line(HEAD, ln.start, ln.end, n, marks=lines[i - 1].marks) if n in recurring else ln
             for i, (ln, n) in enumerate(zip(lines, names))]
 
