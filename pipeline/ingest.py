@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .config import check
 from .encoding import DecodeError, is_binary_text
@@ -55,6 +56,7 @@ class IngestConfig:
               "list speakers' names as they appear in the transcripts, e.g. [Dana Roe]")
 
 
+@lru_cache(maxsize=4096)  # a file's few speakers' labels, folded once
 def fold_label(label: str) -> str:
     """Compare speaker labels without case, Arabic/Persian letter forms or half-space typing."""
     return fold(label)[0].strip()
