@@ -219,3 +219,18 @@ def test_export_counts_positions_as_asked_and_reads_back(utf16):
     texts = {d.name: d.text for d in documents}
     assert sorted(q.quote for q in project_.rows) == sorted(
         texts[u.file][u.start:u.end] for u in state.units if state.assigned[u.segment_id])
+
+
+@pytest.mark.skipif(not NVIVO, reason=f"NVivo samples not found at {SCHEMAS / 'samples'}")
+@pytest.mark.parametrize("path", NVIVO, ids=lambda p: p.stem)
+def test_nvivo_quotes_are_located_in_their_sources_on_word_edges(path):
+    """Compare finds every NVivo quote in the source it was coded in; all but the coder's own three
+    selections that start or end inside a word fall on word edges."""
+    data = path.read_bytes()
+    archive, root = refi._open_project(data, path.name)
+    texts = {name: refi._source_text(node, archive)[0] for name, node in refi._text_sources(root)[0]}
+    rows = refi.read_project(data, path.name).rows
+    located, missing = locate_all(rows, texts)
+    assert not missing and len(located) == len(rows)
+    on_edges = sum(refi._on_text(texts[x.quote.file], [(x.start, x.end)]) for x in located)
+    assert on_edges >= len(rows) - 3
