@@ -18,6 +18,7 @@ PORT   ?=
 DECISIONS ?=
 CODEBOOK ?=
 CODER  ?=
+INTERVIEWER ?=
 SEEDS  ?= 0 1 2
 BENCH  ?= ../shared/benchmark
 
@@ -31,10 +32,11 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 help:
 	@echo "make analyze [IN=folder] [CONFIG=configs/x.yaml] [OUT=runs/name] [SET='cluster.min_cluster_size=5']"
 	@echo "             [DECISIONS=runs/<reviewed run>]   carry coders' decisions over to the new run"
+	@echo "             [INTERVIEWER='Dana Roe']   the interviewer, as the transcripts name them"
 	@echo "make compare RUN=runs/<run> CODING=coding.csv|project.qdpx|codebook.qdc [TRANSCRIPTS=folder] [LEVEL=…]"
 	@echo "make export RUN=runs/<run> [FORMAT=qdpx|qdc|csv|json] [OUT=file] [CONFIRMED=1]"
 	@echo "make review RUN=runs/<run> [PORT=8765]   the coders' page on http://127.0.0.1:PORT/"
-	@echo "make import-codebook RUN=runs/<run> CODEBOOK=book.qdc CODER=name   a codebook as starting point"
+	@echo "make import-codebook RUN=runs/<run> CODEBOOK=book.qdc|project.qdpx CODER=name   a starting codebook"
 	@echo "make test          run the test suite (real models, offline)"
 	@echo "make lint          ruff"
 	@echo "make bench-speed   seconds per stage and peak memory; BERTopic side by side"
@@ -55,7 +57,8 @@ $(STAMP): pyproject.toml
 
 analyze: $(STAMP)
 	$(PY) -m pipeline analyze $(IN) --config $(CONFIG) $(if $(OUT),--out $(OUT)) \
-		$(if $(DECISIONS),--decisions $(DECISIONS)) $(foreach s,$(SET),--set $(s))
+		$(if $(DECISIONS),--decisions $(DECISIONS)) $(foreach s,$(SET),--set $(s)) \
+		$(if $(INTERVIEWER),--interviewer "$(INTERVIEWER)")
 
 compare: $(STAMP)
 	@test -n "$(RUN)" -a -n "$(CODING)" || { echo "usage: make compare RUN=runs/<run> CODING=coding.csv"; exit 2; }

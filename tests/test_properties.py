@@ -26,7 +26,9 @@ from pipeline.settings import SECTIONS, load_config
 from pipeline.types import SourceFile
 
 LETTERS = "abcdefg ABC 123 .,:?!؟ سلام کتاب‌ها يك ۱۲۳ ٤٥ \u200c\u200f\ufeff\t\x00\x07ـَ«»"
-LABELS = ["Interviewer", "P1", "MODERATOR", "مصاحبه‌گر", "مصاحبه گر", "م۱", "Q", "I", "Case study", ""]
+LABELS = ["Interviewer", "P1", "MODERATOR", "مصاحبه‌گر", "مصاحبه گر", "م۱", "Q", "I", "Case study", "",
+          "[00:00:03] Dana Roe", "Speaker 1 (00:01:02)", "10:15:30 From Sam to Everyone"]
+TIMES = ["", "  0:03", " [00:00:03.5]", " #00:01:02-3#", " (1:02:03)", "0:0:3.450 --> 0:0:9.5", " 99:99"]
 ENDINGS = ["\n", "\r\n", "\r", "\n\n", "\u2028"]
 ENCODINGS = ["utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-16-be", "cp1256"]
 CACHE = Path(tempfile.gettempdir()) / "mazmun-property-cache"  # embeddings of the whole runs
@@ -37,10 +39,15 @@ SUFFIXES = [".txt", ".md", ".csv", ".vtt", ".srt", ".docx", ".odt", ".pdf", ""]
 def transcripts(draw):
     """Transcript-like text: lines with or without speaker tags, any line endings."""
     lines = draw(st.lists(st.tuples(st.sampled_from(LABELS), st.text(LETTERS, max_size=80),
-                                    st.sampled_from([1, 1, 1, 2, 50, 400])), max_size=12))
+                                    st.sampled_from([1, 1, 1, 2, 50, 400]), st.sampled_from(TIMES),
+                                    st.booleans()), max_size=12))
     ending = draw(st.sampled_from(ENDINGS))
-    said = [(label, words * times) for label, words, times in lines]  # some lines long
-    return ending.join(f"{label}: {words}" if label else words for label, words in said)
+    out = []
+    for label, words, times, mark, heading in lines:  # some lines long; tools' headings and marks
+        words = words * times + (mark if not heading else "")
+        out.append(f"{label}{mark}{ending}{words}" if label and heading else
+                   f"{label}: {words}" if label else words)
+    return ending.join(out)
 
 
 @st.composite
@@ -65,6 +72,9 @@ def _check_corpus(sources, corpus):
         for turn in doc.turns:
             quote = doc.text[turn.start:turn.end]
             assert 0 <= turn.start < turn.end <= len(doc.text) and quote == quote.strip()
+        assert [m.start for m in doc.marks] == sorted(m.start for m in doc.marks)
+        assert all(0 <= m.start < m.end <= len(doc.text) and m.seconds >= 0 for m in doc.marks)
+        assert len(doc.spoken) == len(doc.text)
 
 
 @settings(max_examples=150)
