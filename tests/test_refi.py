@@ -18,6 +18,7 @@ from pipeline.ingest import IngestConfig, ingest
 from pipeline.types import SourceFile
 from tests.conftest import REFI_SCHEMAS as SCHEMAS
 from tests.conftest import TEXTS
+from tests.test_speaker_lines import as_docx
 
 etree = pytest.importorskip("lxml.etree")
 needs_schemas = pytest.mark.skipif(not (SCHEMAS / "Project-mrt2019.xsd").is_file(),
@@ -158,17 +159,6 @@ def _zip(members: dict[str, bytes]) -> bytes:
     return buffer.getvalue()
 
 
-def _docx(paragraphs: list[str]) -> bytes:
-    import docx
-
-    document = docx.Document()
-    for p in paragraphs:
-        document.add_paragraph(p)
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
-
-
 def test_sources_stored_as_docx_pdf_or_media(lang):
     """ATLAS.ti names its .qde after the project; a source stored only as .docx is read from it
     when its selections fall on that text; one whose positions do not, a PDF without a text
@@ -184,8 +174,8 @@ def test_sources_stored_as_docx_pdf_or_media(lang):
         f'<Coding guid="k2"><CodeRef targetGUID="c"/></Coding></PlainTextSelection></TextSource>'
         f'<PDFSource guid="p" name="scan" path="internal://p.pdf"/>'
         f'<AudioSource guid="m" name="recording" path="internal://m.mp3"/>')
-    data = _zip({"My Study.qde": xml, "sources/a.docx": _docx(TEXTS[lang].split("\n\n")),
-                 "sources/b.docx": _docx([text])})
+    data = _zip({"My Study.qde": xml, "sources/a.docx": as_docx(TEXTS[lang].split("\n\n")),
+                 "sources/b.docx": as_docx([text])})
     project = refi.read_project(data, "atlas.qdpx")
     assert [(q.file, q.quote, q.labels["code"]) for q in project.rows] == [
         ("docx-only", quote, "Broken sleep")]
