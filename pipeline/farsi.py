@@ -3,7 +3,6 @@ content tokens (half-space words kept whole, verbs lemmatized to a readable infi
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections import Counter
 from functools import lru_cache
@@ -105,19 +104,64 @@ def _normalize(raw: str) -> tuple[str, list[int]]:
     for pattern, repl in _HALF_SPACES:
         norm = pattern.sub(repl, norm)
     norm = _ARABIC_WORD.sub(_split_word, norm)
-    folded = raw.translate(_FOLD)
-    mapping = [0] * (len(norm) + 1)
-    matcher = difflib.SequenceMatcher(None, folded, norm, autojunk=False)
-    for op, i1, i2, j1, j2 in matcher.get_opcodes():
-        for j in range(j1, j2):
-            if op == "equal":
-                mapping[j] = i1 + (j - j1)
-            elif op == "replace":
-                mapping[j] = i1 + (j - j1) * (i2 - i1) // (j2 - j1)
-            else:  # insert: a character hazm added (e.g. a half-space)
-                mapping[j] = i1
-    mapping[len(norm)] = len(raw)
-    return norm, mapping
+    return norm, align(raw.translate(_FOLD), norm)
+
+
+RESYNC, AGREE = 8, 3  # an edit spans at most RESYNC characters; AGREE equal ones end it
+_RUN = re.compile(r"\s+")
+
+
+def _resync(a: str, b: str, i: int, j: int) -> tuple[int, int]:
+    """The shortest edit (characters of ``a``, of ``b``) after which the two agree again for
+    ``AGREE`` characters (or both end). A run of spaces hazm collapsed may be long."""
+    run = _RUN.match(a, i)
+    room = RESYNC + (run.end() - i if run else 0)
+    for total in range(1, RESYNC + room + 1):
+        for di in range(max(0, total - RESYNC), min(total, room) + 1):
+            dj = total - di
+            x, y = a[i + di:i + di + AGREE], b[j + dj:j + dj + AGREE]
+            if x == y and (len(x) == AGREE or (i + di + len(x) == len(a) and j + dj + len(y) == len(b))):
+                return di, dj
+    return (1 if i < len(a) else 0), 1
+
+
+def _within(a: str, b: str) -> list[int]:
+    """For each character of the short edited stretch ``b``, its position in ``a``: characters
+    both keep are paired (longest common subsequence), a replaced one with the one it replaced,
+    an inserted one with the character after it."""
+    common = [[0] * (len(b) + 1) for _ in range(len(a) + 1)]
+    for x in range(len(a) - 1, -1, -1):
+        for y in range(len(b) - 1, -1, -1):
+            common[x][y] = (common[x + 1][y + 1] + 1 if a[x] == b[y]
+                            else max(common[x + 1][y], common[x][y + 1]))
+    out, x = [], 0
+    for y in range(len(b)):
+        while x < len(a) and a[x] != b[y] and common[x + 1][y + 1] < common[x][y] <= common[x + 1][y]:
+            x += 1  # a character of ``a`` that ``b`` dropped
+        out.append(min(x, len(a)))
+        if x < len(a) and (a[x] == b[y] or common[x + 1][y + 1] == common[x][y]):
+            x += 1  # kept or replaced; otherwise ``b[y]`` was inserted before ``a[x]``
+    return out
+
+
+def align(a: str, b: str) -> list[int]:
+    """For each position of ``b`` (and its end), its position in ``a``, where ``b`` is ``a`` after
+    local edits (letters replaced, diacritics and spaces removed, half-spaces added, "..." → "…").
+    Linear in the length: each edit is found within a few characters. An edited character maps
+    into its edit's span of ``a`` (proportionally), an inserted one to where it was inserted."""
+    mapping = [0] * (len(b) + 1)
+    i = j = 0
+    while j < len(b):
+        if i < len(a) and a[i] == b[j]:
+            mapping[j] = i
+            i, j = i + 1, j + 1
+            continue
+        di, dj = _resync(a, b, i, j)
+        for k, at in enumerate(_within(a[i:i + di], b[j:j + dj])):
+            mapping[j + k] = i + at
+        i, j = i + di, j + dj
+    mapping[len(b)] = len(a)
+    return mapping
 
 
 def _split_word(m: re.Match) -> str:
