@@ -146,8 +146,8 @@ def parse(text: str, default_speaker: str, cfg: IngestConfig, markdown: bool = F
             raw[-1][3] = line.end
         elif not headed:  # (before the first heading: a tool's preamble, title and keywords)
             raw.append([None, PARTICIPANT, line.start, line.end, False])
-    marks = {m.start: m for m in enclosed(text)}
-    marks.update({m.start: m for ln in lines for m in ln.marks})
+    marks = {m.start: m for m in enclosed(text)}  # a bare time is a mark by a label or alone
+    marks.update({m.start: m for ln, o in zip(lines, opens) if o or ln.kind == MARKS for m in ln.marks})
     return _turns(text, raw, default_speaker), tuple(marks[k] for k in sorted(marks))
 
 

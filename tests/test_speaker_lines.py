@@ -135,3 +135,10 @@ def test_pdfs_that_would_be_misread_are_refused():
     assert "no text layer" in reasons["scan.pdf"] and "not a readable .pdf" in reasons["bad.pdf"]
     fa = (EXPORTS / "fa" / "otter.txt").read_text(encoding="utf-8")
     assert visual_order("\n".join(line[::-1] for line in fa.splitlines())) and not visual_order(fa)
+
+
+def test_a_line_read_as_speech_keeps_its_times():
+    """"Yes 10:30" looks like a heading; in a file of tags it is speech, and its time is said."""
+    text = "P1: We start early.\n\nYes 10:30\n\nP1: Then the night team.\n\nI: Why?\n\nP1: Rules.\n"
+    (doc,) = ingest([SourceFile("a.txt", text.encode())], IngestConfig()).documents
+    assert doc.marks == () and "10:30" in doc.spoken
