@@ -16,8 +16,8 @@ def mazmun(*args, cwd=None):
 @pytest.fixture
 def folders(tmp_path):
     (tmp_path / "empty").mkdir()
-    (tmp_path / "pdfs").mkdir()
-    (tmp_path / "pdfs" / "a.pdf").write_bytes(b"%PDF-1.4")
+    (tmp_path / "slides").mkdir()
+    (tmp_path / "slides" / "a.pptx").write_bytes(b"PK\x03\x04")
     (tmp_path / "broken").mkdir()
     (tmp_path / "broken" / "a.txt").write_bytes(b"")
     (tmp_path / "bad.yaml").write_text("cluster:\n  min_size: 3\n")
@@ -25,11 +25,11 @@ def folders(tmp_path):
 
 
 @pytest.mark.parametrize("case,code", [
-    ("missing", "E101"), ("empty", "E102"), ("pdfs", "E103"), ("broken", "E104"), ("config", "E202"),
+    ("missing", "E101"), ("empty", "E102"), ("slides", "E103"), ("broken", "E104"), ("config", "E202"),
 ])
 def test_user_errors(folders, case, code):
     args = {"missing": ["analyze", folders / "nope"], "empty": ["analyze", folders / "empty"],
-            "pdfs": ["analyze", folders / "pdfs"], "broken": ["analyze", folders / "broken"],
+            "slides": ["analyze", folders / "slides"], "broken": ["analyze", folders / "broken"],
             "config": ["analyze", ROOT / "data" / "sample", "--config", folders / "bad.yaml"]}[case]
     result = mazmun(*args, "--out", folders / "run")
     assert result.returncode == 2
