@@ -357,6 +357,10 @@ def read_project(data: bytes, source: str) -> Project:
             counting[name] = _selections(name, node, archive, source, rows, codes)
         except Unreadable as exc:
             unread[name] = str(exc)
+    if nodes and not counting:
+        name, why = next(iter(unread.items()))
+        raise MazmunError(E_EXCHANGE, f"{source}: no source's text can be read ({name}: {why})",
+                          "export the project again with its sources included as plain text")
     return Project(rows, counting, unread, codes)
 
 

@@ -224,3 +224,10 @@ def test_nvivo_quotes_are_located_in_their_sources_on_word_edges(path):
     assert not missing and len(located) == len(rows)
     on_edges = sum(refi._on_text(texts[x.quote.file], [(x.start, x.end)]) for x in located)
     assert on_edges >= len(rows) - 3
+
+
+def test_a_project_none_of_whose_sources_can_be_read_is_E505():
+    xml = _project_xml('<TextSource guid="a" name="gone" plainTextPath="internal://missing.txt"/>')
+    with pytest.raises(MazmunError) as err:
+        refi.read_project(_zip({"project.qde": xml}), "p.qdpx")
+    assert err.value.code == "E505" and "gone" in str(err.value)
