@@ -173,14 +173,15 @@ def _compare_codebook(args: argparse.Namespace) -> int:
 
 
 def _codebook_only(path: Path) -> bool:
-    """A .qdpx project that holds a codebook and no codings: compared as a codebook."""
+    """A .qdpx project that holds a codebook and no sources (a codebook in a project, as MAXQDA
+    exports one): compared as a codebook. A project with sources and no codings is an error."""
     if path.suffix.lower() != ".qdpx" or not path.is_file():
         return False
     from .refi import read_project
 
     project = read_project(path.read_bytes(), path.name)
-    if project.codes and not project.rows:
-        print(f"mazmun: {path.name} holds a codebook and no codings: its codes are compared by meaning",
+    if project.codes and not project.rows and not project.counting and not project.unread:
+        print(f"mazmun: {path.name} holds a codebook and no sources: its codes are compared by meaning",
               file=sys.stderr)
         return True
     return False

@@ -144,7 +144,7 @@ def test_a_project_with_a_codebook_and_no_codings_is_a_starting_codebook(demo_ru
         zf.writestr("project.qde", xml)
     result = _cli("compare", run, book)
     assert result.returncode == 0, result.stderr
-    assert "holds a codebook and no codings" in result.stderr
+    assert "holds a codebook and no sources" in result.stderr
     result = _cli("import-codebook", run, book, "--coder", "Sara")
     assert result.returncode == 0, result.stderr
     imported = [c for c in load_state(run, "Sara").codes.values() if c.origin == "maxqda.qdpx"]
