@@ -38,7 +38,7 @@ def _code_block(code: Entry, by_id: dict[str, Segment], attached: int) -> list[s
 
 
 def _overview(book: Codebook, segments: tuple[Segment, ...], n_dropped: int, attached: int,
-              study: Study | None) -> list[str]:
+              study: Study | None, interviewers: tuple[str, ...]) -> list[str]:
     total = len(segments)
     share = book.unassigned / total if total else 0.0
     participants = len({(s.file, s.speaker) for s in segments})
@@ -51,18 +51,23 @@ def _overview(book: Codebook, segments: tuple[Segment, ...], n_dropped: int, att
     if study:
         lines += [f"Kind of study assumed: **{study.kind.replace('_', '-')}** ({study.reason}); "
                   "set `study.kind` in the config if that is wrong.", ""]
+    if interviewers:
+        lines += ["Taken for the interviewer (kept for context, not coded); if that is wrong, "
+                  "analyze again with `--interviewer NAME`:", "", *(f"- {line}" for line in interviewers), ""]
     return lines
 
 
 def render(book: Codebook, segments: tuple[Segment, ...], n_dropped: int, corpus_name: str,
-           study: Study | None = None) -> str:
+           study: Study | None = None, interviewers: tuple[str, ...] = ()) -> str:
+    """report.md; ``interviewers``: who was taken for the interviewer, a line per choice."""
     by_id = {s.segment_id: s for s in segments}
     attached: dict[str, int] = {}  # code id → units it took only by similarity (probability 0)
     for a in book.assignments:
         if a.code_id:
             attached[a.code_id] = attached.get(a.code_id, 0) + (a.probability == 0)
     lines = [f"# Candidate themes: {corpus_name}", "",
-             *_overview(book, segments, n_dropped, sum(attached.values()), study), HOW_TO_READ, ""]
+             *_overview(book, segments, n_dropped, sum(attached.values()), study, interviewers),
+             HOW_TO_READ, ""]
     codes = {c.id: c for c in book.codes}
     for theme in book.themes:
         lines += [f"## {theme.id} · {theme.label}",

@@ -241,7 +241,8 @@ def render_files(corpus: Corpus, seg: Segmentation, book: Codebook, cfg: Config,
         "dropped.csv": outputs.dropped_csv(seg.dropped),
         "codebook.json": outputs.codebook_json(book, seg.segments),
         "codebook.csv": outputs.codebook_csv(book, seg.segments),
-        "report.md": report.render(book, seg.segments, len(seg.dropped), name, study),
+        "report.md": report.render(book, seg.segments, len(seg.dropped), name, study,
+                                   tuple(summary(corpus.interviewers))),
         "config.yaml": yaml.safe_dump(to_dict(cfg), allow_unicode=True, sort_keys=False),
     }
     return {k: v.encode("utf-8") if isinstance(v, str) else v for k, v in files.items()}

@@ -196,6 +196,7 @@ def test_a_folder_of_tool_exports_runs_without_configuration(tmp_path):
     assert {(tuple(i["speakers"]), i["how"]) for i in manifest["interviewers"].values()} == {
         (("Dana Roe",), "detected"), (("مریم احمدی",), "detected")}
     assert "interviewer Dana Roe (detected: asks" in result.stderr
+    assert "- interviewer مریم احمدی (detected: asks" in (out / "report.md").read_text(encoding="utf-8")
     table = rows(out)
     assert all(r["time"] for r in table)
     assert not any(r["speaker"] in ("Dana Roe", "مریم احمدی") for r in table)
