@@ -14,15 +14,13 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 from .config import check
 from .encoding import DecodeError, is_binary_text
-from .farsi import fold
 from .formats import FormatError, extract
-from .interviewers import assign
+from .interviewers import assign, fold_label
 from .speaker_lines import HEAD, MARKS, TAG, Line, classify, named_after_marks
-from .timemarks import ENCLOSED, enclosed
+from .timemarks import enclosed, trimmed
 from .types import INTERVIEWER, PARTICIPANT, Corpus, Document, Mark, Skipped, SourceFile, Turn
 
 DEFAULT_INTERVIEWER = (
@@ -56,12 +54,6 @@ class IngestConfig:
               "list speakers' names as they appear in the transcripts, e.g. [Dana Roe]")
 
 
-@lru_cache(maxsize=4096)  # a file's few speakers' labels, folded once
-def fold_label(label: str) -> str:
-    """Compare speaker labels without case, Arabic/Persian letter forms or half-space typing."""
-    return fold(label)[0].strip()
-
-
 def role_of(label: str, patterns: tuple[str, ...], names: tuple[str, ...] = ()) -> str:
     folded = fold_label(label)
     if folded in {fold_label(n) for n in names} or \
@@ -82,30 +74,6 @@ def _lines(text: str) -> list[tuple[int, int, bool]]:
             blank_before = True
         pos += len(line)
     return out
-
-
-_MARK_FIRST = re.compile(ENCLOSED)
-_MARK_LAST = re.compile(rf"(?:{ENCLOSED})$")
-LONGEST_MARK = 48  # characters: "[00:00:03.123 --> 00:00:09.456]" and room to spare
-
-
-def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
-    """The span without the whitespace and time marks at its edges (in time linear in the
-    whitespace trimmed: a mark is looked for only in the few characters at an edge)."""
-    while True:
-        while start < end and text[start].isspace():
-            start += 1
-        m = _MARK_FIRST.match(text, start, end)
-        if not m:
-            break
-        start = m.end()
-    while True:
-        while end > start and text[end - 1].isspace():
-            end -= 1
-        m = _MARK_LAST.search(text, max(start, end - LONGEST_MARK), end)
-        if not m:
-            return start, end
-        end = m.start()
 
 
 def _openers(lines: list[Line], paragraphs: list[bool], roles: list[str]) -> list[bool]:
@@ -162,7 +130,7 @@ def _turns(text: str, raw: list[list], default_speaker: str) -> tuple[Turn, ...]
             speaker = speaker_seen or fallback
         elif role == PARTICIPANT:
             speaker_seen = speaker
-        start, end = _trimmed(text, start, end)
+        start, end = trimmed(text, start, end)
         if end > start:
             turns.append(Turn(len(turns), speaker, role, start, end))
     return tuple(turns)

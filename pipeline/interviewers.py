@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import replace
+from functools import lru_cache
 
 from .farsi import fold
 from .types import INTERVIEWER, Document, Interviewer
@@ -25,7 +26,9 @@ MIN_QUESTIONS = 2  # questions a speaker asks before they are taken for the inte
 DOMINANCE = 2.0  # ... and how many times as many as anyone else
 
 
-def _key(label: str) -> str:
+@lru_cache(maxsize=4096)  # a file's few speakers' labels, folded once
+def fold_label(label: str) -> str:
+    """Compare speaker labels without case, Arabic/Persian letter forms or half-space typing."""
     return fold(label)[0].strip()
 
 
@@ -38,8 +41,8 @@ def _labelled(doc: Document, names: tuple[str, ...]) -> Interviewer | None:
     asking = tuple(dict.fromkeys(t.speaker for t in doc.turns if t.role == INTERVIEWER))
     if not asking:
         return None
-    named = {_key(n) for n in names}
-    how = "named" if any(_key(s) in named for s in asking) else "label"
+    named = {fold_label(n) for n in names}
+    how = "named" if any(fold_label(s) in named for s in asking) else "label"
     return Interviewer(doc.name, asking, how)
 
 
@@ -71,17 +74,17 @@ def assign(documents: list[Document], names: tuple[str, ...],
             found[doc.name] = labelled
         elif asker is not None:
             found[doc.name] = Interviewer(doc.name, (asker[0],), "detected", asker[1])
-    chosen = Counter(_key(i.speakers[0]) for i in found.values() if i.how == "detected")
-    present = Counter(_key(s) for doc in documents for s in {t.speaker for t in doc.turns})
+    chosen = Counter(fold_label(i.speakers[0]) for i in found.values() if i.how == "detected")
+    present = Counter(fold_label(s) for doc in documents for s in {t.speaker for t in doc.turns})
     for doc in documents:
         if doc.name in found or not detect:
             continue
         usual = [s for s in dict.fromkeys(t.speaker for t in doc.turns)
-                 if chosen[_key(s)] >= 2 and chosen[_key(s)] * 2 >= present[_key(s)]]
+                 if chosen[fold_label(s)] >= 2 and chosen[fold_label(s)] * 2 >= present[fold_label(s)]]
         if usual and len({t.speaker for t in doc.turns}) > 1:
-            who = max(usual, key=lambda s: chosen[_key(s)])
+            who = max(usual, key=lambda s: chosen[fold_label(s)])
             found[doc.name] = Interviewer(doc.name, (who,), "detected",
-                                          f"the interviewer of {chosen[_key(who)]} other files")
+                                          f"the interviewer of {chosen[fold_label(who)]} other files")
     out_docs = [_as_interviewer(d, found[d.name].speakers[0])
                 if d.name in found and found[d.name].how == "detected" else d for d in documents]
     return out_docs, [found.get(d.name, Interviewer(d.name, (), "none")) for d in documents]

@@ -46,6 +46,29 @@ def enclosed(text: str, start: int = 0, end: int | None = None) -> list[Mark]:
             for m in _ENCLOSED.finditer(text, start, len(text) if end is None else end)]
 
 
+_LAST = re.compile(rf"(?:{ENCLOSED})$")
+LONGEST_MARK = 48  # characters: "[00:00:03.123 --> 00:00:09.456]" and room to spare
+
+
+def trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    """The span without the whitespace and time marks at its edges (in time linear in the
+    whitespace trimmed: a mark is looked for only in the few characters at an edge)."""
+    while True:
+        while start < end and text[start].isspace():
+            start += 1
+        m = _ENCLOSED.match(text, start, end)
+        if not m:
+            break
+        start = m.end()
+    while True:
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        m = _LAST.search(text, max(start, end - LONGEST_MARK), end)
+        if not m:
+            return start, end
+        end = m.start()
+
+
 def blank(text: str, marks: tuple[Mark, ...]) -> str:
     """``text`` with every mark replaced by spaces (same length: offsets stay valid)."""
     if not marks:
