@@ -22,9 +22,9 @@ import numpy as np
 from quality import ROOT, bench_parser, bench_setup, finish, load_set
 
 sys.path.insert(0, str(ROOT))
-from pipeline.coding import locate_all  # noqa: E402
-from pipeline.compare import AutoSpan, compare  # noqa: E402
-from pipeline.runner import Clock, run_stages  # noqa: E402
+from pipeline.evaluate.coding import locate_all  # noqa: E402
+from pipeline.evaluate.compare import AutoSpan, compare  # noqa: E402
+from pipeline.flow import Clock, models_for, run_stages  # noqa: E402
 
 LEVELS = ("theme", "code")
 
@@ -65,7 +65,7 @@ def held_out(space: np.ndarray, files: list[str], labels: list[str]) -> list[str
 
 def ceiling(folder: Path, cfg, cache) -> dict[str, float]:
     sources, documents, quotes = load_set(folder, cfg)
-    done = run_stages(sources, cfg, cache, Clock(), log=False)
+    done = run_stages(sources, cfg, models_for(cfg, cache), Clock(), log=False)
     units = done.segmentation.segments
     located, _ = locate_all(quotes, {d.name: d.text for d in documents})
     spans = [(u.file, u.start, u.end) for u in units]

@@ -38,10 +38,10 @@ from quality import (  # also puts the project on sys.path
     summary,
 )
 
-from pipeline.compare import AutoSpan, compare
-from pipeline.farsi import LETTER_VARIANTS, fold
-from pipeline.preprocess import language
-from pipeline.settings import Config
+from pipeline.evaluate.compare import AutoSpan, compare
+from pipeline.run_config import Config
+from pipeline.stages.preprocess import language
+from pipeline.text.farsi import LETTER_VARIANTS, fold
 from pipeline.types import SourceFile
 
 WITHIN, LANGUAGE_ARI, MESSY_AGREEMENT = 0.05, 0.05, 0.95

@@ -25,13 +25,14 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("NUMBA_CACHE_DIR", str(ROOT / ".cache" / "numba"))
 
-from pipeline.coding import CodedQuote, parse_coding  # noqa: E402
-from pipeline.compare import AutoSpan, compare  # noqa: E402
-from pipeline.embed import EmbeddingCache, embed_texts, load_embedder  # noqa: E402
-from pipeline.ingest import ingest  # noqa: E402
-from pipeline.preprocess import preprocess  # noqa: E402
-from pipeline.runner import Clock, read_sources, run_stages  # noqa: E402
-from pipeline.settings import Config, load_config  # noqa: E402
+from pipeline.evaluate.coding import CodedQuote, parse_coding  # noqa: E402
+from pipeline.evaluate.compare import AutoSpan, compare  # noqa: E402
+from pipeline.flow import Clock, models_for, run_stages  # noqa: E402
+from pipeline.models.cache import EmbeddingCache  # noqa: E402
+from pipeline.run_config import Config, load_config  # noqa: E402
+from pipeline.runs.sources import read_sources  # noqa: E402
+from pipeline.stages.ingest import ingest  # noqa: E402
+from pipeline.stages.preprocess import preprocess  # noqa: E402
 from pipeline.types import Corpus, Document, SourceFile  # noqa: E402
 
 METRICS = ("nmi", "ami", "ari", "coverage", "filler_rejection", "recall")
@@ -44,7 +45,7 @@ STUDY_TARGETS = {"serdif": {"coverage": 0.80, "sum": 1.15, "ami": 0.25, "code_am
 
 
 def mazmun_spans(sources, cfg: Config, cache) -> list[AutoSpan]:
-    done = run_stages(sources, cfg, cache, Clock(), log=False)
+    done = run_stages(sources, cfg, models_for(cfg, cache), Clock(), log=False)
     seg, book = done.segmentation, done.codebook
     return [AutoSpan(s.segment_id, s.file, s.start, s.end, a.code_id, a.theme_id)
             for s, a in zip(seg.segments, book.assignments)]
@@ -56,7 +57,7 @@ def bertopic_inputs(corpus: Corpus, cfg: Config, cache) -> tuple[list, list[str]
     sentences = [(t.file, s) for t in preprocess(corpus, cfg.preprocess) for s in t.sentences]
     texts = corpus.texts
     docs = [texts[f][s.start:s.end] for f, s in sentences]
-    vectors, _ = embed_texts(docs, load_embedder(cfg.embed.model), cfg.embed, cache)
+    vectors, _ = models_for(cfg, cache).encode(docs)
     return sentences, docs, vectors
 
 

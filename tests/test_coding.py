@@ -2,8 +2,8 @@
 
 import pytest
 
-from pipeline.coding import fold, locate, locate_all, parse_coding
 from pipeline.errors import MazmunError
+from pipeline.evaluate.coding import fold, locate, locate_all, parse_coding
 from tests.conftest import BENCHMARK, ROOT, TEXTS, needs_benchmark
 
 HEADER = "file,speaker,quote_id,quote,theme_id,theme,subtheme_id,subtheme,code_id,code\n"
@@ -72,7 +72,7 @@ def test_demo_coding_is_located_exactly():
 @pytest.mark.parametrize("study", ["gp_iran", "covid_online"])
 def test_messy_farsi_benchmark_quotes_are_all_found(study):
     """P2 (Arabic keyboard), P5 (diacritics), P7 (Windows-1256) included."""
-    from pipeline.encoding import decode
+    from pipeline.text.encoding import decode
 
     folder = BENCHMARK / study / "fa"
     rows = parse_coding((folder / "coding.csv").read_text(encoding="utf-8"), "coding.csv")

@@ -8,9 +8,9 @@ import zipfile
 
 import pytest
 
-from pipeline.coding import parse_coding
-from pipeline.compare import AutoSpan, CompareConfig, compare
-from pipeline.ingest import IngestConfig, ingest
+from pipeline.evaluate.coding import parse_coding
+from pipeline.evaluate.compare import AutoSpan, CompareConfig, compare
+from pipeline.stages.ingest import IngestConfig, ingest
 from pipeline.types import SourceFile
 from tests.conftest import ROOT, TEXTS
 

@@ -1,8 +1,8 @@
 """Context: a sentence's place in its session (position, question, repetition, notes)."""
 
-from pipeline.context import CLOSING, OPENING, contexts, repeated
-from pipeline.ingest import IngestConfig, ingest
-from pipeline.preprocess import PreprocessConfig, preprocess
+from pipeline.stages.context import CLOSING, OPENING, contexts, repeated
+from pipeline.stages.ingest import IngestConfig, ingest
+from pipeline.stages.preprocess import PreprocessConfig, preprocess
 from pipeline.types import SourceFile
 
 PROMPT = {"en": "3.b Are the query input options clear to you when you read them?",

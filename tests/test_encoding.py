@@ -2,7 +2,7 @@ import codecs
 
 import pytest
 
-from pipeline.encoding import DecodeError, decode, is_binary_text
+from pipeline.text.encoding import DecodeError, decode, is_binary_text
 from tests.conftest import TEXTS
 
 

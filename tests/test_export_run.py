@@ -98,7 +98,7 @@ def test_a_qdc_codebook_is_a_comparison_target_and_a_starting_point(demo_run, tm
     its codes appear (once, however often imported) beside the candidates for the coder."""
     import shutil
 
-    from pipeline.export_run import load_state
+    from pipeline.runs.folder import RunFolder
 
     run = tmp_path / "run"
     shutil.copytree(demo_run / "run", run)
@@ -106,13 +106,13 @@ def test_a_qdc_codebook_is_a_comparison_target_and_a_starting_point(demo_run, tm
     result = _cli("compare", run, book)
     assert result.returncode == 0, result.stderr
     data = json.loads((run / "codebook_comparison.json").read_text(encoding="utf-8"))
-    assert data["human_codes"] == len(load_state(run).codes)
+    assert data["human_codes"] == len(RunFolder.read(run).state().codes)
     assert sum(r["code"] == r["candidate_label"] for r in data["rows"]) >= data["human_codes"] / 2
     assert "mutual nearest" in (run / "codebook_comparison.md").read_text(encoding="utf-8")
     for _ in range(2):
         result = _cli("import-codebook", run, book, "--coder", "Sara")
         assert result.returncode == 0, result.stderr
-    state = load_state(run, "Sara")
+    state = RunFolder.read(run).state("Sara")
     imported = [c for c in state.codes.values() if c.origin == "own.qdc"]
     assert len(imported) == data["human_codes"] and not state.problems
     assert "nearest candidate" in result.stderr
@@ -125,11 +125,11 @@ def test_a_project_with_a_codebook_and_no_codings_is_a_starting_codebook(demo_ru
     import shutil
     from xml.sax.saxutils import quoteattr
 
-    from pipeline.export_run import load_state
+    from pipeline.runs.folder import RunFolder
 
     run = tmp_path / "run"
     shutil.copytree(demo_run / "run", run)
-    state = load_state(run)
+    state = RunFolder.read(run).state()
     codes = sorted(state.codes.values(), key=lambda c: c.id)
     elements = "".join(f'<Code guid="{c.id}" name={quoteattr(c.label)} isCodable="true"><Description>'
                        f'Talk about {", ".join(c.keywords[:3])}.</Description></Code>' for c in codes)
@@ -147,8 +147,8 @@ def test_a_project_with_a_codebook_and_no_codings_is_a_starting_codebook(demo_ru
     assert "holds a codebook and no sources" in result.stderr
     result = _cli("import-codebook", run, book, "--coder", "Sara")
     assert result.returncode == 0, result.stderr
-    imported = [c for c in load_state(run, "Sara").codes.values() if c.origin == "maxqda.qdpx"]
-    themes = load_state(run, "Sara").themes
+    imported = [c for c in RunFolder.read(run).state("Sara").codes.values() if c.origin == "maxqda.qdpx"]
+    themes = RunFolder.read(run).state("Sara").themes
     assert len(imported) == len(codes) and all(themes[c.theme].label.startswith("Set ") for c in imported)
     with open(run / "human_coding.csv", encoding="utf-8", newline="") as f:
         read = list(csv.DictReader(f))

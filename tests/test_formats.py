@@ -2,8 +2,8 @@ import io
 
 import pytest
 
-from pipeline.formats import FormatError, extract
-from pipeline.ingest import IngestConfig, parse_turns
+from pipeline.stages.ingest import IngestConfig, parse_turns
+from pipeline.text.formats import FormatError, extract
 from pipeline.types import INTERVIEWER, PARTICIPANT
 from tests.conftest import TEXTS
 

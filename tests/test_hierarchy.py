@@ -1,6 +1,6 @@
 import numpy as np
 
-from pipeline.hierarchy import HierarchyConfig, group_codes
+from pipeline.stages.hierarchy import HierarchyConfig, group_codes
 
 
 def units(themes_of_codes, per_code=10, dim=12, seed=0):

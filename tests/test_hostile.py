@@ -19,13 +19,13 @@ import zipfile
 import pytest
 
 from pipeline import cli
+from pipeline.commands.review import Review, make_server
 from pipeline.errors import MazmunError
-from pipeline.export_run import DECISIONS
-from pipeline.ingest import IngestConfig, ingest
-from pipeline.refi import read_qdpx
-from pipeline.review_server import Review, make_server
-from pipeline.run_folder import write_run
-from pipeline.settings import SECTIONS, load_config
+from pipeline.exchange.refi import read_qdpx
+from pipeline.run_config import SECTIONS, load_config
+from pipeline.runs.decision_log import DECISIONS
+from pipeline.runs.files import write_run
+from pipeline.stages.ingest import IngestConfig, ingest
 from pipeline.types import SourceFile
 from tests.conftest import ROOT, SAMPLE, TEXTS
 from tests.test_formats import _docx, _odt
@@ -198,7 +198,7 @@ def _long(lang, n):
 
 @pytest.mark.parametrize("n", [1_200_000])
 def test_4_an_english_turn_over_spacys_limit_is_read(n):
-    from pipeline.preprocess import PreprocessConfig, preprocess
+    from pipeline.stages.preprocess import PreprocessConfig, preprocess
 
     head = "Interviewer: How are your nights?\n\nP1: "
     text = head + _long("en", n)
@@ -210,7 +210,7 @@ def test_4_an_english_turn_over_spacys_limit_is_read(n):
 
 
 def test_4_a_long_farsi_turn_is_normalized_piece_by_piece():
-    from pipeline import farsi
+    from pipeline.text import farsi
 
     raw = _long("fa", 150_000)
     norm, mapping = farsi.normalize(raw)  # quadratic before: about 8 minutes
@@ -220,7 +220,7 @@ def test_4_a_long_farsi_turn_is_normalized_piece_by_piece():
 
 
 def test_4_a_20_mb_file_is_refused_unread_with_its_reason(tmp_path):
-    from pipeline.runner import read_sources
+    from pipeline.runs.sources import read_sources
 
     (tmp_path / "huge.txt").write_bytes(b"P1: " + b"word " * 4_000_000)
     (tmp_path / "ok.txt").write_text(TEXTS["en"])
@@ -381,7 +381,7 @@ def test_a_bug_is_one_line_with_E900_and_the_traceback_on_request(run, monkeypat
     def broken(*args, **kwargs):
         raise RuntimeError("unexpected")
 
-    monkeypatch.setattr("pipeline.export_run.export_run", broken)
+    monkeypatch.setattr("pipeline.commands.export.export_run", broken)
     status, stderr = in_process(capsys, "export", run, "--format", "csv", "--out", run / "x.csv")
     assert status == 70 and stderr.count("mazmun: error [E900]") == 1 and "Traceback" not in stderr
     status, stderr = in_process(capsys, "--verbose", "export", run, "--format", "csv", "--out", run / "x.csv")

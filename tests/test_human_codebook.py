@@ -2,9 +2,10 @@
 
 import numpy as np
 
-from pipeline import decisions as dec
-from pipeline import human_codebook as hc
-from pipeline.embed import load_embedder, unit_rows
+from pipeline.decisions import log as dec
+from pipeline.evaluate import codebooks as hc
+from pipeline.models.embedders import load_embedder
+from pipeline.vectors import unit_rows
 
 PATHS = {
     "g1": (("Caring at night",), ""),

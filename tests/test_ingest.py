@@ -3,7 +3,7 @@ from collections import Counter
 
 import pytest
 
-from pipeline.ingest import IngestConfig, fold_label, ingest, parse_turns, role_of
+from pipeline.stages.ingest import IngestConfig, fold_label, ingest, parse_turns, role_of
 from pipeline.types import INTERVIEWER, PARTICIPANT, SourceFile
 from tests.conftest import BENCH_FILES, BENCHMARK, TEXTS, needs_benchmark
 

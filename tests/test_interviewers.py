@@ -1,5 +1,5 @@
-from pipeline.ingest import IngestConfig, ingest
-from pipeline.interviewers import summary
+from pipeline.stages.ingest import IngestConfig, ingest
+from pipeline.stages.interviewers import summary
 from pipeline.types import INTERVIEWER, SourceFile
 
 CFG = IngestConfig()

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from pipeline.labels import LabelConfig, keywords, representatives, suggest_label
+from pipeline.stages.labels import LabelConfig, keywords, representatives, suggest_label
 
 CFG = LabelConfig()
 

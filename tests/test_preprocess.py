@@ -4,9 +4,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.farsi import content_tokens, normalize, readable_lemma
-from pipeline.ingest import IngestConfig, ingest
-from pipeline.preprocess import PreprocessConfig, language, preprocess
+from pipeline.stages.ingest import IngestConfig, ingest
+from pipeline.stages.preprocess import PreprocessConfig, language, preprocess
+from pipeline.text.farsi import content_tokens, normalize, readable_lemma
 from pipeline.types import SourceFile
 from tests.conftest import TEXTS
 
@@ -148,7 +148,7 @@ def test_half_space_words_stay_whole_and_verbs_read_as_infinitives():
 
 
 def test_normalized_reads_messy_farsi_like_clean():
-    from pipeline.preprocess import normalized
+    from pipeline.stages.preprocess import normalized
 
     clean, messy = "می‌خواهید برگردیم به سؤال ۲؟", "مي خواهيد برگرديم به سؤال ٢؟"
     assert normalized(messy, CFG) == normalized(clean, CFG)

@@ -16,13 +16,14 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipeline import cli, review
-from pipeline import decisions as dec
+from pipeline import cli
+from pipeline.decisions import log as dec
 from pipeline.errors import MazmunError
-from pipeline.ingest import IngestConfig, ingest
-from pipeline.preprocess import PreprocessConfig, preprocess
-from pipeline.refi import read_qdpx
-from pipeline.settings import SECTIONS, load_config
+from pipeline.exchange.refi import read_qdpx
+from pipeline.review import view as review
+from pipeline.run_config import SECTIONS, load_config
+from pipeline.stages.ingest import IngestConfig, ingest
+from pipeline.stages.preprocess import PreprocessConfig, preprocess
 from pipeline.types import SourceFile
 
 LETTERS = "abcdefg ABC 123 .,:?!؟ سلام کتاب‌ها يك ۱۲۳ ٤٥ \u200c\u200f\ufeff\t\x00\x07ـَ«»"

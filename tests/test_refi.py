@@ -10,11 +10,11 @@ from datetime import UTC, datetime
 
 import pytest
 
-from pipeline import decisions as dec
-from pipeline import refi
-from pipeline.coding import locate_all
+from pipeline.decisions import log as dec
 from pipeline.errors import MazmunError
-from pipeline.ingest import IngestConfig, ingest
+from pipeline.evaluate.coding import locate_all
+from pipeline.exchange import refi
+from pipeline.stages.ingest import IngestConfig, ingest
 from pipeline.types import SourceFile
 from tests.conftest import REFI_SCHEMAS as SCHEMAS
 from tests.conftest import TEXTS

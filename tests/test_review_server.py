@@ -11,10 +11,11 @@ import urllib.request
 
 import pytest
 
-from pipeline.export_run import DECISIONS, DecisionLog, load_state
-from pipeline.ingest import IngestConfig, ingest
-from pipeline.outputs import SEGMENT_COLUMNS as COLUMNS
-from pipeline.review_server import Review, make_server
+from pipeline.commands.review import Review, make_server
+from pipeline.runs.decision_log import DECISIONS, DecisionLog
+from pipeline.runs.folder import RunFolder
+from pipeline.runs.tables import SEGMENT_COLUMNS as COLUMNS
+from pipeline.stages.ingest import IngestConfig, ingest
 from pipeline.types import PARTICIPANT, SourceFile
 from tests.conftest import TEXTS
 
@@ -138,7 +139,8 @@ def test_a_line_cut_off_by_a_kill_is_dropped_before_the_next_append(tmp_path, la
         handle.write('{"id": "2", "coder": "Sara", "action": "rename", "label": "شب'.encode())
     assert [d["id"] for d in log.read()] == ["1"]
     log.append({"id": "3", "coder": "Sara", "action": "rename", "target": "C01", "label": "شب‌ها"})
-    assert [d["id"] for d in log.read()] == ["1", "3"] and load_state(run).codes["C01"].label == "شب‌ها"
+    assert [d["id"] for d in log.read()] == ["1", "3"]
+    assert RunFolder.read(run).state().codes["C01"].label == "شب‌ها"
 
 
 def test_a_whole_last_line_without_its_newline_is_kept(tmp_path, lang):

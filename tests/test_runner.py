@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from pipeline.ingest import DEFAULT_INTERVIEWER, role_of
+from pipeline.stages.ingest import DEFAULT_INTERVIEWER, role_of
 from pipeline.types import INTERVIEWER
 from tests.conftest import BENCHMARK, ROOT, SAMPLE, needs_benchmark
 
@@ -122,13 +122,13 @@ def _copy_sample(folder, names):
 def test_decisions_carry_over_to_a_run_with_added_and_removed_interviews(tmp_path):
     """Run 1 lacks fa_caregiver_06; run 2 adds it and drops en_caregiver_01. The coder's
     decisions on run 1 are rewritten for run 2's codes; those on dropped units are reported."""
-    from pipeline import decisions as dec
-    from pipeline.export_run import load_state
+    from pipeline.decisions import log as dec
+    from pipeline.runs.folder import RunFolder
 
     names = sorted(p.name for p in SAMPLE.iterdir())
     cache = f"embed.cache_dir={tmp_path / 'cache'}"
     run1 = run_cli(_copy_sample(tmp_path / "in1", names[:-1]), tmp_path / "run1", "--set", cache)
-    before = load_state(run1)
+    before = RunFolder.read(run1).state()
     big = max(before.codes, key=lambda c: len(before.members(c)))
     dropped_unit = next(u.segment_id for u in before.units if u.file == names[0])
     log = [{"id": "d1", "at": "t", "coder": "Sara", "action": "accept", "code": big},
@@ -141,7 +141,7 @@ def test_decisions_carry_over_to_a_run_with_added_and_removed_interviews(tmp_pat
     carried = json.loads((run2 / "manifest.json").read_text(encoding="utf-8"))["carried"]
     assert carried["decisions"] == 2 and len(carried["not_carried"]) == 1
     assert dropped_unit in carried["not_carried"][0]
-    after = load_state(run2)
+    after = RunFolder.read(run2).state()
     [code] = [c for c in after.codes.values() if c.label == "شب‌ها"]
     assert code.status == dec.ACCEPTED
     kept = {u.text for u in before.units if before.assigned[u.segment_id] == big and u.file != names[0]}

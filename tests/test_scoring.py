@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from sklearn.metrics import cohen_kappa_score
 
-from pipeline.scoring import kappa, score
+from pipeline.evaluate.scoring import kappa, score
 
 GOLD = np.array([0, 0, 0, 1, 1, 1, -1, -1, -1, -1])
 

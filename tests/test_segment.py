@@ -2,9 +2,9 @@ import re
 
 import pytest
 
-from pipeline.ingest import IngestConfig, ingest
-from pipeline.preprocess import PreprocessConfig, preprocess
-from pipeline.segment import SegmentConfig, segment
+from pipeline.stages.ingest import IngestConfig, ingest
+from pipeline.stages.preprocess import PreprocessConfig, preprocess
+from pipeline.stages.segment import SegmentConfig, segment
 from pipeline.types import PARTICIPANT, SourceFile
 from tests.conftest import BENCH_SETS, TEXTS, needs_benchmark
 
@@ -82,7 +82,7 @@ def test_nothing_lost_on_benchmark(folder):
 def test_non_thematic_sentences_are_dropped_with_their_kind(lang):
     from dataclasses import replace
 
-    from pipeline.segment import NON_THEMATIC
+    from pipeline.stages.segment import NON_THEMATIC
 
     corpus = ingest([SourceFile("t.txt", TEXTS[lang].encode())], IngestConfig())
     turns = preprocess(corpus, PreprocessConfig())

@@ -5,7 +5,7 @@ import yaml
 
 from pipeline.config import to_dict
 from pipeline.errors import MazmunError
-from pipeline.settings import Config, load_config
+from pipeline.run_config import Config, load_config
 from tests.conftest import ROOT
 
 

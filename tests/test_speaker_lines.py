@@ -8,12 +8,12 @@ from pathlib import Path
 import docx
 import pytest
 
-from pipeline.formats import visual_order
-from pipeline.ingest import IngestConfig, ingest
-from pipeline.preprocess import PreprocessConfig, preprocess
-from pipeline.segment import SegmentConfig, segment
-from pipeline.speaker_lines import HEAD, MARKS, SPEECH, TAG, classify
-from pipeline.timemarks import enclosed, time_at
+from pipeline.stages.ingest import IngestConfig, ingest
+from pipeline.stages.preprocess import PreprocessConfig, preprocess
+from pipeline.stages.segment import SegmentConfig, segment
+from pipeline.text.formats import visual_order
+from pipeline.text.speaker_lines import HEAD, MARKS, SPEECH, TAG, classify
+from pipeline.text.timemarks import enclosed, time_at
 from pipeline.types import INTERVIEWER, PARTICIPANT, SourceFile
 
 EXPORTS = Path(__file__).parent / "fixtures" / "exports"

@@ -4,8 +4,8 @@ import pytest
 
 from pipeline.config import build
 from pipeline.errors import MazmunError
-from pipeline.ingest import IngestConfig, ingest
-from pipeline.study import StudyConfig, detect
+from pipeline.stages.ingest import IngestConfig, ingest
+from pipeline.stages.study import StudyConfig, detect
 from pipeline.types import SourceFile
 from tests.conftest import TEXTS
 

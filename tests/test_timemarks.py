@@ -2,7 +2,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipeline.timemarks import blank, clock, enclosed, seconds, time_at
+from pipeline.text.timemarks import blank, clock, enclosed, seconds, time_at
 from pipeline.types import Mark
 
 

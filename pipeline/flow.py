@@ -1,0 +1,170 @@
+"""The pipeline, declared once as data: each stage's function, what it reads from and writes to
+the run's state, its config sections, the models it is given, and what the manifest records.
+
+The runner (``run_stages``), the manifest's timings, ``bench/speed.py`` and the tests all read
+``STAGES``. A stage function is pure: ``run(*reads, *config sections, **models)``.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from pipeline.models import Models
+from pipeline.models.cache import EmbeddingCache
+from pipeline.models.encoder import Encoder
+from pipeline.run_config import Config
+from pipeline.stages.cluster import assign_codes, layouts
+from pipeline.stages.codebook import Codebook, label_codes
+from pipeline.stages.embed import embed
+from pipeline.stages.hierarchy import code_themes
+from pipeline.stages.ingest import usable_corpus
+from pipeline.stages.interviewers import summary
+from pipeline.stages.lexical import by_meaning, clustering_space
+from pipeline.stages.preprocess import preprocess
+from pipeline.stages.relevance import LOW, mark_relevance
+from pipeline.stages.segment import segment
+from pipeline.stages.study import Study
+from pipeline.types import Corpus, Segmentation, SourceFile
+
+State = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Stage:
+    name: str
+    run: Callable[..., Any]
+    reads: tuple[str, ...]  # names in the run's state, passed in this order
+    writes: tuple[str, ...]  # names given to what ``run`` returns (a tuple when several)
+    config: tuple[str, ...] = ()  # sections of the run's Config (or "seed"), passed after ``reads``
+    models: tuple[str, ...] = ()  # attributes of ``Models``, passed by keyword
+    record: Callable[[State, Config], dict[str, Any]] = lambda state, cfg: {}  # the manifest's counts
+    says: Callable[[State], list[str]] = lambda state: []  # lines printed after the stage
+
+
+def _sentences(state: State) -> list:
+    return [s for t in state["turns"] for s in t.sentences]
+
+
+def _ingested(state: State, cfg: Config) -> dict[str, Any]:
+    docs = state["corpus"].documents
+    return {"files": len(docs), "skipped": len(state["corpus"].skipped),
+            "turns": sum(len(d.turns) for d in docs), "time_marks": sum(len(d.marks) for d in docs)}
+
+
+def _relevant(state: State, cfg: Config) -> dict[str, Any]:
+    sentences = _sentences(state)
+    return {"study": state["study"].as_dict(), "sentences": len(sentences), "enabled": cfg.relevance.enabled,
+            "thematic": sum(s.thematic for s in sentences),
+            "low_confidence": sum(s.kind.startswith(LOW) for s in sentences)}
+
+
+def _clustered(state: State, cfg: Config) -> dict[str, Any]:
+    labels, clustered = state["labels"], int((state["clusters"] >= 0).sum())
+    return {"codes": int(labels.max()) + 1 if len(labels) else 0, "clustered": clustered,
+            "attached": int((labels >= 0).sum()) - clustered, "unassigned": int((labels < 0).sum())}
+
+
+STAGES: tuple[Stage, ...] = (
+    Stage("ingest", usable_corpus, ("sources",), ("corpus",), ("ingest",), record=_ingested,
+          says=lambda state: summary(state["corpus"].interviewers)),
+    Stage("preprocess", preprocess, ("corpus",), ("turns",), ("preprocess",), ("english",),
+          record=lambda state, cfg: {"participant_turns": len(state["turns"]),
+                                     "sentences": len(_sentences(state)),
+                                     "languages": sorted({t.lang for t in state["turns"]})}),
+    Stage("relevance", mark_relevance, ("corpus", "turns"), ("study", "turns", "contexts"),
+          ("study", "relevance", "preprocess"), ("encode", "talk"), record=_relevant),
+    Stage("segment", segment, ("turns", "texts"), ("segmentation",), ("segment",),
+          record=lambda state, cfg: {"segments": len(state["segmentation"].segments),
+                                     "dropped": len(state["segmentation"].dropped)}),
+    Stage("embed", embed, ("corpus", "turns", "contexts", "segmentation"), ("vectors", "embedded"),
+          ("embed", "preprocess"), ("encode",),
+          record=lambda state, cfg: {"model": state["model"], "embedded": state["embedded"],
+                                     "from_cache": len(state["segmentation"].segments) - state["embedded"]}),
+    Stage("lexical", clustering_space, ("vectors", "segmentation"), ("space", "lexical_dimensions"),
+          ("lexical", "reduce", "seed"), ("encode",),
+          record=lambda state, cfg: {"dimensions": state["lexical_dimensions"], "weight": cfg.lexical.weight,
+                                     "by_meaning": by_meaning(state["segmentation"].segments, cfg.lexical)}),
+    Stage("reduce", layouts, ("space",), ("layouts",), ("reduce", "cluster", "seed"),
+          record=lambda state, cfg: {"runs": len(state["layouts"]),
+                                     "dimensions": int(state["layouts"][0].shape[1])
+                                     if len(state["space"]) else 0}),
+    Stage("cluster", assign_codes, ("space", "layouts"), ("clusters", "labels", "probs"), ("cluster",),
+          record=_clustered),
+    Stage("hierarchy", code_themes, ("space", "labels"), ("themes",), ("hierarchy",),
+          record=lambda state, cfg: {"themes": len(set(state["themes"].tolist()))}),
+    Stage("labels", label_codes, ("units", "space", "labels", "probs", "themes"), ("codebook",), ("labels",),
+          record=lambda state, cfg: {"themes": len(state["codebook"].themes),
+                                     "codes": len(state["codebook"].codes)}),
+)
+
+
+@dataclass
+class Clock:
+    """Per-stage wall time and counts for the manifest."""
+
+    stages: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    @contextmanager
+    def stage(self, name: str, log: bool = True) -> Iterator[dict[str, Any]]:
+        if log:
+            print(f"mazmun: {name} …", file=sys.stderr, flush=True)
+        started = time.perf_counter()
+        record: dict[str, Any] = {}
+        yield record
+        self.stages[name] = {"seconds": round(time.perf_counter() - started, 3), **record}
+
+
+@dataclass(frozen=True)
+class Stages:
+    """What the stages computed, for the run folder (or a benchmark) to use."""
+
+    corpus: Corpus
+    segmentation: Segmentation
+    codebook: Codebook
+    model_id: str
+    study: Study
+    space: np.ndarray  # each unit's vector in the space it was clustered in
+
+
+def _derived(state: State, models: Models) -> None:
+    """Names some stages read that are views of another stage's output."""
+    if "corpus" in state:
+        state.setdefault("texts", state["corpus"].texts)
+    if "segmentation" in state:
+        state.setdefault("units", state["segmentation"].segments)
+    if "embedded" in state:
+        state.setdefault("model", models.encode.model_id)
+
+
+def run_stage(stage: Stage, state: State, cfg: Config, models: Models) -> None:
+    """Run one stage on ``state`` (updated in place with what it writes)."""
+    out = stage.run(*(state[name] for name in stage.reads), *(getattr(cfg, c) for c in stage.config),
+                    **{name: getattr(models, name) for name in stage.models})
+    state.update(zip(stage.writes, out if len(stage.writes) > 1 else (out,)))
+    _derived(state, models)
+
+
+def models_for(cfg: Config, cache: EmbeddingCache | None) -> Models:
+    """The models ``cfg`` names (loaded when first used), embedding through ``cache``."""
+    return Models(Encoder(cfg.embed.model, cfg.embed.threads, cfg.embed.batch_size, cache))
+
+
+def run_stages(sources: list[SourceFile], cfg: Config, models: Models, clock: Clock,
+               log: bool = True) -> Stages:
+    """Every stage in order, each timed and counted in ``clock``."""
+    state: State = {"sources": sources}
+    for stage in STAGES:
+        with clock.stage(stage.name, log) as record:
+            run_stage(stage, state, cfg, models)
+            record.update(stage.record(state, cfg))
+        for line in stage.says(state) if log else ():
+            print(f"mazmun: {line}", file=sys.stderr, flush=True)
+    return Stages(state["corpus"], state["segmentation"], state["codebook"], models.encode.model_id,
+                  state["study"], state["space"])

@@ -1,0 +1,83 @@
+"""report.md: a summary a researcher can skim — themes, codes, labels, verbatim quotes."""
+
+from __future__ import annotations
+
+from pipeline.stages.codebook import Codebook, Entry
+from pipeline.stages.study import Study
+from pipeline.types import Segment
+
+HOW_TO_READ = """\
+How to read this: each **theme** groups candidate **codes**; each code groups meaning units
+(quotes) that say similar things. Labels and keywords are *suggestions* computed from the words
+of the quotes — rename, merge, split or reject them. Quotes are verbatim (`file`, speaker).
+Greetings, consent, logistics, background, protocol text read aloud and transcribers' notes
+were set aside before clustering, each only where the session confirmed it (its opening or
+closing, the question asked, brevity): `dropped.csv` lists them with the reason — read it, the
+line is yours to draw. Talk only one signal doubted was kept; its units carry the doubt in the
+`doubt` column of `segments.csv`. Units that joined a code only by similarity ("attached") have
+probability 0 in `segments.csv`."""
+
+
+def _quote(seg: Segment, limit: int = 400) -> str:
+    text = " ".join(seg.text.split())
+    text = text if len(text) <= limit else text[:limit].rstrip() + " …"
+    return f"> {text}\n> — `{seg.file}`, {seg.speaker}"
+
+
+def _code_block(code: Entry, by_id: dict[str, Segment], attached: int) -> list[str]:
+    lines = [f"#### {code.id} · {code.label}",
+             f"{code.size} units ({code.size - attached} by clustering, {attached} attached) "
+             f"from {code.participants} participant(s). "
+             f"Keywords: {', '.join(code.keywords) or '—'}."]
+    if code.keyphrases:
+        lines.append(f"Keyphrases: {', '.join(code.keyphrases)}.")
+    lines.append("")
+    for sid in code.exemplars:
+        lines += [_quote(by_id[sid]), ""]
+    return lines
+
+
+def _overview(book: Codebook, segments: tuple[Segment, ...], n_dropped: int, attached: int,
+              study: Study | None, interviewers: tuple[str, ...]) -> list[str]:
+    total = len(segments)
+    share = book.unassigned / total if total else 0.0
+    participants = len({(s.file, s.speaker) for s in segments})
+    doubted = sum(1 for s in segments if s.doubt)
+    lines = [f"{total} meaning units from {participants} participant(s) → {len(book.codes)} candidate "
+             f"codes in {len(book.themes)} candidate themes: {total - book.unassigned - attached} units "
+             f"by clustering, {attached} attached to the nearest code afterwards, {book.unassigned} "
+             f"unassigned ({share:.0%}). Talk set aside as non-thematic or trivial: {n_dropped} spans "
+             f"(`dropped.csv`). Kept in doubt: {doubted} units.", ""]
+    if study:
+        lines += [f"Kind of study assumed: **{study.kind.replace('_', '-')}** ({study.reason}); "
+                  "set `study.kind` in the config if that is wrong.", ""]
+    if interviewers:
+        lines += ["Taken for the interviewer (kept for context, not coded); if that is wrong, "
+                  "analyze again with `--interviewer NAME`:", "", *(f"- {line}" for line in interviewers), ""]
+    return lines
+
+
+def render(book: Codebook, segments: tuple[Segment, ...], n_dropped: int, corpus_name: str,
+           study: Study | None = None, interviewers: tuple[str, ...] = ()) -> str:
+    """report.md; ``interviewers``: who was taken for the interviewer, a line per choice."""
+    by_id = {s.segment_id: s for s in segments}
+    attached: dict[str, int] = {}  # code id → units it took only by similarity (probability 0)
+    for a in book.assignments:
+        if a.code_id:
+            attached[a.code_id] = attached.get(a.code_id, 0) + (a.probability == 0)
+    lines = [f"# Candidate themes: {corpus_name}", "",
+             *_overview(book, segments, n_dropped, sum(attached.values()), study, interviewers),
+             HOW_TO_READ, ""]
+    codes = {c.id: c for c in book.codes}
+    for theme in book.themes:
+        lines += [f"## {theme.id} · {theme.label}",
+                  f"{len(theme.children)} codes, {theme.size} units, {theme.participants} participant(s). "
+                  f"Keywords: {', '.join(theme.keywords) or '—'}.", ""]
+        for code_id in theme.children:
+            lines += _code_block(codes[code_id], by_id, attached.get(code_id, 0))
+    unassigned = [s for s, a in zip(segments, book.assignments) if not a.code_id]
+    lines += ["## Unassigned units", f"{len(unassigned)} units fit no candidate code "
+              "(full list in `segments.csv`, rows with an empty `code_id`). The first ten:", ""]
+    for seg in unassigned[:10]:
+        lines += [_quote(seg, 200), ""]
+    return "\n".join(lines).rstrip() + "\n"

@@ -1,0 +1,113 @@
+"""Render a run's results as file contents (pure: strings and bytes; the runner writes them)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+from pipeline.evaluate.coding import CodedQuote, locate_all
+from pipeline.stages.codebook import Codebook, Entry
+from pipeline.text.timemarks import clock, time_at
+from pipeline.types import Dropped, Mark, Segment
+
+SEGMENT_COLUMNS = ("segment_id", "file", "speaker", "lang", "start", "end", "time", "text",
+                   "code_id", "theme_id", "probability", "doubt")
+
+
+def segment_rows(segments: tuple[Segment, ...], book: Codebook,
+                 marks: dict[str, tuple[Mark, ...]] | None = None) -> list[dict[str, Any]]:
+    """One row per unit; ``time``: in the recording, from the nearest time mark before the unit
+    (``marks``: each file's; "" where the transcript has none)."""
+    marks = marks or {}
+    return [{"segment_id": s.segment_id, "file": s.file, "speaker": s.speaker, "lang": s.lang,
+             "start": s.start, "end": s.end, "time": clock(time_at(marks.get(s.file, ()), s.start)),
+             "text": s.text, "code_id": a.code_id,
+             "theme_id": a.theme_id, "probability": a.probability if a.code_id else "",
+             "doubt": s.doubt}
+            for s, a in zip(segments, book.assignments)]
+
+
+def to_csv(rows: list[dict[str, Any]], columns: tuple[str, ...]) -> str:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+def segments_parquet(rows: list[dict[str, Any]]) -> bytes:
+    import pandas as pd
+
+    frame = pd.DataFrame(rows, columns=list(SEGMENT_COLUMNS))
+    frame["probability"] = pd.to_numeric(frame["probability"], errors="coerce")
+    buffer = io.BytesIO()
+    frame.to_parquet(buffer, index=False)
+    return buffer.getvalue()
+
+
+def dropped_csv(dropped: tuple[Dropped, ...]) -> str:
+    columns = ("file", "speaker", "start", "end", "text", "reason")
+    return to_csv([{c: getattr(d, c) for c in columns} for d in dropped], columns)
+
+
+def _quotes(entry: Entry, by_id: dict[str, Segment]) -> list[dict[str, Any]]:
+    return [{"segment_id": i, "file": by_id[i].file, "speaker": by_id[i].speaker,
+             "quote": by_id[i].text} for i in entry.exemplars]
+
+
+def _entry_json(entry: Entry, by_id: dict[str, Segment], kind: str) -> dict[str, Any]:
+    data = {f"{kind}_id": entry.id, "label": entry.label, "keywords": list(entry.keywords),
+            "keyphrases": list(entry.keyphrases), "size": entry.size,
+            "participants": entry.participants, "languages": dict(entry.languages),
+            "exemplars": _quotes(entry, by_id)}
+    if kind == "code":
+        data["theme_id"] = entry.parent
+    else:
+        data["code_ids"] = list(entry.children)
+    return data
+
+
+def codebook_json(book: Codebook, segments: tuple[Segment, ...]) -> str:
+    by_id = {s.segment_id: s for s in segments}
+    data = {
+        "themes": [_entry_json(t, by_id, "theme") for t in book.themes],
+        "codes": [_entry_json(c, by_id, "code") for c in book.codes],
+        "unassigned": [s.segment_id for s, a in zip(segments, book.assignments) if not a.code_id],
+    }
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def codebook_csv(book: Codebook, segments: tuple[Segment, ...]) -> str:
+    by_id = {s.segment_id: s for s in segments}
+    theme_label = {t.id: t.label for t in book.themes}
+    columns = ("code_id", "theme_id", "theme_label", "label", "keywords", "keyphrases", "size",
+               "participants", "exemplar_ids", "quote_1", "quote_2", "quote_3")
+    rows = []
+    for code in book.codes:
+        quotes = [by_id[i].text for i in code.exemplars] + ["", "", ""]
+        rows.append({"code_id": code.id, "theme_id": code.parent, "theme_label": theme_label[code.parent],
+                     "label": code.label, "keywords": "; ".join(code.keywords),
+                     "keyphrases": "; ".join(code.keyphrases), "size": code.size,
+                     "participants": code.participants, "exemplar_ids": " ".join(code.exemplars),
+                     "quote_1": quotes[0], "quote_2": quotes[1], "quote_3": quotes[2]})
+    return to_csv(rows, columns)
+
+
+HUMAN_COLUMNS = ("file", "start", "end", "found", "quote", "theme", "subtheme", "code")
+
+
+def human_coding_csv(quotes: list[CodedQuote], texts: dict[str, str]) -> str:
+    """What was read from the human coding, a row per coded quote, with where it was found in
+    the run's transcripts (``found``: exact, normalized, offsets, or "not found"), so that the
+    import can be checked line by line."""
+    located, _ = locate_all(quotes, texts)
+    where = {id(x.quote): x for x in located}
+    rows = []
+    for q in quotes:
+        hit = where.get(id(q))
+        rows.append({"file": q.file, "start": hit.start if hit else "", "end": hit.end if hit else "",
+                     "found": hit.how if hit else "not found", "quote": q.quote,
+                     **{level: q.labels.get(level, "") for level in ("theme", "subtheme", "code")}})
+    return to_csv(rows, HUMAN_COLUMNS)
