@@ -17,7 +17,7 @@ class MazmunError(Exception):
         return f"{text} — {self.fix}" if self.fix else text
 
 
-# Codes, grouped by where they arise. Keep this table in sync with README.md.
+# Codes, grouped by where they arise; README.md explains each (tests/test_errors.py keeps the two equal).
 E_INPUT_MISSING = "E101"  # input folder does not exist / is not a folder
 E_INPUT_EMPTY = "E102"  # folder has no files at all
 E_INPUT_UNSUPPORTED = "E103"  # folder has files, none of a supported type

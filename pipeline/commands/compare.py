@@ -13,10 +13,12 @@ from pipeline.evaluate.coding import CodedQuote, parse_coding
 from pipeline.evaluate.compare import CompareConfig, compare
 from pipeline.evaluate.report import render_heatmap, render_markdown
 from pipeline.exchange.refi import read_project
-from pipeline.runs.files import write_atomic
+from pipeline.runs.files import check_destination, write_atomic
 from pipeline.runs.folder import RunFolder
 from pipeline.runs.tables import human_coding_csv
 from pipeline.text.encoding import DecodeError, decode
+
+WRITES = ("human_coding.csv", "comparison.json", "comparison.md", "comparison.png")
 
 
 def read_coding(path: Path) -> tuple[list[CodedQuote], dict[str, Any]]:
@@ -55,6 +57,8 @@ def _match_files(quotes: list[CodedQuote], names: set[str]) -> list[CodedQuote]:
 def compare_run(run: Path, coding: Path, transcripts: Path | None, cfg: CompareConfig) -> dict[str, Any]:
     """Compare the run with the human coding; write the comparison files; return the result."""
     folder = RunFolder.read(run)
+    for name in WRITES:
+        check_destination(run / name)
     documents = folder.transcripts(transcripts)
     spans, names = folder.spans(), folder.names
     read, project = read_coding(coding)

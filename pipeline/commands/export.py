@@ -10,7 +10,7 @@ from typing import Any
 
 from pipeline.decisions import log as dec
 from pipeline.exchange import refi
-from pipeline.runs.files import EXPORT_FORMATS, write_atomic
+from pipeline.runs.files import EXPORT_FORMATS, check_destination, write_atomic
 from pipeline.runs.folder import RunFolder
 from pipeline.runs.tables import to_csv
 
@@ -66,6 +66,7 @@ def export_run(run: Path, fmt: str, out: Path, confirmed: bool = False, coder: s
                transcripts: Path | None = None, positions: str = "characters") -> dec.State:
     """Write the run's codes (all candidates, or only what coders confirmed) to ``out``;
     ``positions``: how a .qdpx counts them, "characters" (REFI-QDA) or "utf16" (NVivo)."""
+    check_destination(out, exported)
     folder = RunFolder.read(run)
     state = folder.state(coder)
     if confirmed:

@@ -15,7 +15,8 @@ from pipeline.evaluate import codebooks as hc
 from pipeline.evaluate.coding import CodedQuote
 from pipeline.exchange.refi import read_project, read_qdc
 from pipeline.run_config import Config
-from pipeline.runs.files import write_atomic
+from pipeline.runs.decision_log import DECISIONS
+from pipeline.runs.files import check_destination, write_atomic
 from pipeline.runs.folder import RunFolder
 from pipeline.runs.tables import HUMAN_COLUMNS, to_csv
 from pipeline.runs.vectors import code_vectors, embed_run_texts
@@ -61,6 +62,8 @@ def import_codebook(run: Path, path: Path, coder: str) -> tuple[list[dict[str, A
     decisions and, for each human code, the candidate code nearest to it (to merge into it)."""
     codes, quotes = read_human_codebook(path)
     folder = RunFolder.read(run)
+    for name in ("human_coding.csv", DECISIONS):
+        check_destination(run / name)
     state = folder.state(coder)
     write_atomic(run / "human_coding.csv", codebook_csv(codes, quotes).encode("utf-8"))
     at = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
@@ -74,6 +77,8 @@ def compare_codebook(run: Path, path: Path) -> dict[str, Any]:
     """Candidate codes beside a human codebook; writes codebook_comparison.json and .md."""
     codes, _ = read_human_codebook(path)
     folder = RunFolder.read(run)
+    for name in ("codebook_comparison.json", "codebook_comparison.md"):
+        check_destination(run / name)
     result = {"run": str(run), "codebook": str(path),
               **_suggestions(codes, folder.config, folder.base_state())}
     write_atomic(run / "codebook_comparison.json",

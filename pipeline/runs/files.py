@@ -68,6 +68,8 @@ def check_output(out: Path, source: Path | None = None) -> None:
         _refuse(f"output folder {out} is inside the input folder {source}",
                 "write runs outside the transcripts, e.g. --out runs/<name>")
     probe_writable(out.parent)
+    if out.is_dir() and any(out.iterdir()):
+        probe_writable(out)  # an earlier run's files are removed from it once the new one is in place
 
 
 def probe_writable(folder: Path) -> None:
@@ -123,15 +125,22 @@ def _swap(out: Path, new: Path) -> None:
         print(f"mazmun: files added to {out} during the run were kept in {kept}", file=sys.stderr)
 
 
-def write_atomic(path: Path, data: bytes, replaceable: Callable[[Path], bool] | None = None) -> None:
-    """Write ``data`` to ``path`` through a temporary file in the same folder, renamed into place.
-    An existing ``path`` is replaced only when mazmun wrote it: a file of a run folder
-    (``DERIVED``), or one ``replaceable`` recognises."""
+def check_destination(path: Path, replaceable: Callable[[Path], bool] | None = None) -> None:
+    """Raise E401 unless ``write_atomic`` may write ``path``: checked before any work, so that a
+    command never computes what it cannot keep."""
     if path.is_symlink() or (path.exists() and not (path.is_file() and (
             (path.name in OURS and _is_manifest(path.parent / "manifest.json"))
             or (replaceable is not None and replaceable(path))))):
         _refuse(f"{path} exists and mazmun did not write it; it is kept",
                 "choose another --out, or move that file first")
+    probe_writable(path.parent)
+
+
+def write_atomic(path: Path, data: bytes, replaceable: Callable[[Path], bool] | None = None) -> None:
+    """Write ``data`` to ``path`` through a temporary file in the same folder, renamed into place.
+    An existing ``path`` is replaced only when mazmun wrote it: a file of a run folder
+    (``DERIVED``), or one ``replaceable`` recognises."""
+    check_destination(path, replaceable)
     tmp = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -79,19 +79,21 @@ def codebook_json(book: Codebook, segments: tuple[Segment, ...]) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
-def codebook_csv(book: Codebook, segments: tuple[Segment, ...]) -> str:
+def codebook_csv(book: Codebook, segments: tuple[Segment, ...], n_quotes: int = 3) -> str:
+    """One row per code, with its ``n_quotes`` representative quotes (``labels.n_quotes``)."""
     by_id = {s.segment_id: s for s in segments}
     theme_label = {t.id: t.label for t in book.themes}
+    quote_columns = tuple(f"quote_{i + 1}" for i in range(n_quotes))
     columns = ("code_id", "theme_id", "theme_label", "label", "keywords", "keyphrases", "size",
-               "participants", "exemplar_ids", "quote_1", "quote_2", "quote_3")
+               "participants", "exemplar_ids", *quote_columns)
     rows = []
     for code in book.codes:
-        quotes = [by_id[i].text for i in code.exemplars] + ["", "", ""]
+        quotes = [by_id[i].text for i in code.exemplars] + [""] * n_quotes
         rows.append({"code_id": code.id, "theme_id": code.parent, "theme_label": theme_label[code.parent],
                      "label": code.label, "keywords": "; ".join(code.keywords),
                      "keyphrases": "; ".join(code.keyphrases), "size": code.size,
                      "participants": code.participants, "exemplar_ids": " ".join(code.exemplars),
-                     "quote_1": quotes[0], "quote_2": quotes[1], "quote_3": quotes[2]})
+                     **dict(zip(quote_columns, quotes))})
     return to_csv(rows, columns)
 
 

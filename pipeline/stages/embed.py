@@ -37,9 +37,9 @@ class EmbedConfig:
 
 
 def embed(corpus: Corpus, turns: tuple[ProcessedTurn, ...], found: Contexts, seg: Segmentation,
-          cfg: EmbedConfig, pcfg: PreprocessConfig, encode: Encoder) -> tuple[np.ndarray, int]:
+          cfg: EmbedConfig, pcfg: PreprocessConfig, encode: Encoder) -> tuple[np.ndarray, int, str]:
     """Stage function: each unit's vector (of its normalized text), read with the question it
-    answers; and how many texts were sent to the model."""
+    answers; how many texts were sent to the model; and the model's id."""
     vectors, fresh = encode([s.norm for s in seg.segments])
     if cfg.question_weight > 0 and len(vectors):
         raw = questions_of(turns, found, corpus.spoken, seg.segments)
@@ -47,7 +47,7 @@ def embed(corpus: Corpus, turns: tuple[ProcessedTurn, ...], found: Contexts, seg
         asked = [norms[q] for q in raw]
         qx, _ = encode([q or "-" for q in asked])
         vectors = with_question(vectors, qx, [bool(q) for q in asked], cfg.question_weight)
-    return vectors, fresh
+    return vectors, fresh, encode.model_id
 
 
 def with_question(x: np.ndarray, questions: np.ndarray, asked: list[bool], weight: float) -> np.ndarray:

@@ -69,16 +69,6 @@ def trimmed(text: str, start: int, end: int) -> tuple[int, int]:
         end = m.start()
 
 
-def blank(text: str, marks: tuple[Mark, ...]) -> str:
-    """``text`` with every mark replaced by spaces (same length: offsets stay valid)."""
-    if not marks:
-        return text
-    chars = list(text)
-    for mark in marks:
-        chars[mark.start:mark.end] = " " * (mark.end - mark.start)
-    return "".join(chars)
-
-
 def time_at(marks: tuple[Mark, ...], offset: int) -> float | None:
     """The time of the nearest mark at or before ``offset`` (marks sorted by position)."""
     i = bisect.bisect_right([m.start for m in marks], offset)
