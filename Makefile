@@ -20,6 +20,7 @@ CODEBOOK ?=
 CODER  ?=
 INTERVIEWER ?=
 SEEDS  ?= 0 1 2
+DIGEST_CHECK ?=
 BENCH  ?= ../shared/benchmark
 
 export HF_HUB_OFFLINE := 1
@@ -27,7 +28,7 @@ export TRANSFORMERS_OFFLINE := 1
 export NUMBA_CACHE_DIR := $(CURDIR)/.cache/numba
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help venv analyze compare export review import-codebook test lint bench-speed bench-quality bench-parity bench-ceiling bench-turns clean
+.PHONY: help venv analyze compare export review import-codebook test test-fast lint bench-digest bench-speed bench-quality bench-parity bench-ceiling bench-turns clean
 
 help:
 	@echo "make analyze [IN=folder] [CONFIG=configs/x.yaml] [OUT=runs/name] [SET='cluster.min_cluster_size=5']"
@@ -38,12 +39,14 @@ help:
 	@echo "make review RUN=runs/<run> [PORT=8765]   the coders' page on http://127.0.0.1:PORT/"
 	@echo "make import-codebook RUN=runs/<run> CODEBOOK=book.qdc|project.qdpx CODER=name   a starting codebook"
 	@echo "make test          run the test suite (real models, offline)"
-	@echo "make lint          ruff"
+	@echo "make test-fast     the suite without the browser and benchmark tests, for quick loops"
+	@echo "make lint          ruff and mypy"
 	@echo "make bench-speed   seconds per stage and peak memory; BERTopic side by side"
 	@echo "make bench-quality agreement with human coding on ../shared/benchmark, mazmun vs BERTopic"
 	@echo "make bench-parity  Farsi vs English, mixed corpora vs language, messy vs clean Farsi files"
 	@echo "make bench-ceiling the same units and vectors with a classifier trained on the human coding"
 	@echo "make bench-turns   preprocess time of one turn, 10k to 1M characters (is it linear?)"
+	@echo "make bench-digest  hashes of segments.csv and codebook.json on every corpus [DIGEST_CHECK=1: compare]"
 
 venv: $(STAMP)
 
@@ -82,8 +85,13 @@ import-codebook: $(STAMP)
 test: $(STAMP)
 	$(PY) -m pytest -q
 
+# For quick loops: everything but the browser and benchmark tests (make test runs all of them).
+test-fast: $(STAMP)
+	$(PY) -m pytest -q -m "not browser and not benchmark"
+
 lint: $(STAMP)
 	$(PY) -m ruff check pipeline tests bench
+	$(PY) -m mypy
 
 bench-speed: $(STAMP)
 	$(PY) bench/speed.py --benchmark $(BENCH)
@@ -99,6 +107,10 @@ bench-ceiling: $(STAMP)
 
 bench-turns: $(STAMP)
 	$(PY) bench/turns.py
+
+# A refactor keeps behaviour: make bench-digest before, make bench-digest DIGEST_CHECK=1 after.
+bench-digest: $(STAMP)
+	$(PY) bench/digest.py --benchmark $(BENCH) $(if $(DIGEST_CHECK),--check)
 
 clean:
 	rm -rf runs .cache .pytest_cache .ruff_cache

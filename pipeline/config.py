@@ -89,7 +89,7 @@ def parse_override(text: str) -> tuple[str, str, Any]:
 
 
 def read_yaml(path: Path | None) -> dict[str, Any]:
-    """Read a config file (the runner is the only caller that touches files)."""
+    """Read a config file (the commands' one file read for settings)."""
     if path is None:
         return {}
     if not path.is_file():
@@ -124,7 +124,7 @@ def merge_overrides(data: dict[str, Any], overrides: list[str]) -> dict[str, Any
 
 def to_dict(cfg: Any) -> dict[str, Any]:
     """A plain, YAML/JSON-ready dict of a (nested) config dataclass."""
-    out = {}
+    out: dict[str, Any] = {}
     for f in dataclasses.fields(cfg):
         value = getattr(cfg, f.name)
         if dataclasses.is_dataclass(value):

@@ -12,7 +12,7 @@ INTERVIEWER = "interviewer"
 
 @dataclass(frozen=True)
 class SourceFile:
-    """A file as the runner read it: name relative to the input folder, and its bytes; or, for
+    """A file as it was read from the input folder: name relative to the input folder, and its bytes; or, for
     a file not read (too large, unreadable), empty bytes and the reason."""
 
     name: str

@@ -1,4 +1,6 @@
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -22,7 +24,12 @@ REFI_SCHEMAS = Path(os.environ.get("MAZMUN_REFI_SCHEMAS", BENCHMARK.parent / "re
 BENCH_SETS = sorted(p.parent for p in BENCHMARK.glob("*/*/transcripts")) if BENCHMARK.is_dir() else []
 BENCH_FILES = sorted(BENCHMARK.glob("*/*/transcripts/*")) if BENCHMARK.is_dir() else []
 
-needs_benchmark = pytest.mark.skipif(not BENCH_FILES, reason=f"benchmark not found at {BENCHMARK}")
+
+
+def needs_benchmark(test):
+    """A test that reads the benchmark: skipped without it, left out by ``make test-fast``."""
+    found = pytest.mark.skipif(not BENCH_FILES, reason=f"benchmark not found at {BENCHMARK}")
+    return pytest.mark.benchmark(found(test))
 
 # One short interview excerpt per language, with trivial talk, a consent line and two topics.
 EN_TEXT = (
@@ -50,3 +57,21 @@ TEXTS = {"en": EN_TEXT, "fa": FA_TEXT}
 @pytest.fixture(params=["en", "fa"])
 def lang(request):
     return request.param
+
+
+def mazmun(*args, cwd=ROOT, prefix=(), timeout=900) -> subprocess.CompletedProcess:
+    """The real command line, ``python -m pipeline ARGS``, in a fresh process (``prefix``: a
+    command it runs under, e.g. one that cuts the network)."""
+    return subprocess.run([*prefix, sys.executable, "-m", "pipeline", *map(str, args)], capture_output=True,
+                          text=True, cwd=cwd, timeout=timeout, env={**os.environ, "PYTHONPATH": str(ROOT)})
+
+
+@pytest.fixture(scope="session")
+def sample_run(tmp_path_factory) -> Path:
+    """The demo corpus analyzed once per test session, with its own embedding cache. Tests only
+    read it; a test that changes a run works on a copy."""
+    base = tmp_path_factory.mktemp("sample-run")
+    result = mazmun("analyze", SAMPLE, "--out", base / "run", "--quiet",
+                    "--set", f"embed.cache_dir={base / 'cache'}")
+    assert result.returncode == 0, result.stderr[-3000:]
+    return base / "run"

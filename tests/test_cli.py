@@ -1,16 +1,9 @@
 """The command line: user errors are one line and a non-zero exit, never a traceback."""
 
-import subprocess
-import sys
 
 import pytest
 
-from tests.conftest import ROOT
-
-
-def mazmun(*args, cwd=None):
-    return subprocess.run([sys.executable, "-m", "pipeline", *map(str, args)], capture_output=True,
-                          text=True, cwd=cwd or ROOT, timeout=600)
+from tests.conftest import ROOT, mazmun
 
 
 @pytest.fixture

@@ -2,8 +2,7 @@
 
 import csv
 import json
-import subprocess
-import sys
+import shutil
 import zipfile
 
 import pytest
@@ -12,7 +11,7 @@ from pipeline.evaluate.coding import parse_coding
 from pipeline.evaluate.compare import AutoSpan, CompareConfig, compare
 from pipeline.stages.ingest import IngestConfig, ingest
 from pipeline.types import SourceFile
-from tests.conftest import ROOT, TEXTS
+from tests.conftest import TEXTS, mazmun
 
 HEADER = "file,speaker,quote_id,quote,theme_id,theme,subtheme_id,subtheme,code_id,code\n"
 ANSWERS = {
@@ -55,11 +54,6 @@ def test_unassigned_quote_is_a_disagreement(lang):
     assert result["matrix"]["rows"][-1] == "(not coded)" and result["matrix"]["columns"][-1] == "(unassigned)"
 
 
-def _cli(*args):
-    return subprocess.run([sys.executable, "-m", "pipeline", *map(str, args)], capture_output=True,
-                          text=True, cwd=ROOT, timeout=600)
-
-
 @pytest.fixture(scope="module")
 def small_run(tmp_path_factory):
     base = tmp_path_factory.mktemp("compare")
@@ -70,14 +64,14 @@ def small_run(tmp_path_factory):
     rows = "".join(f'{lang}.txt,P1,{lang}{i},"{q}",{i},Theme {i},,,,\n'
                    for lang in TEXTS for i, q in enumerate(ANSWERS[lang], start=1))
     (base / "coding.csv").write_text(HEADER + rows, encoding="utf-8")
-    result = _cli("analyze", folder, "--out", base / "run", "--quiet",
+    result = mazmun("analyze", folder, "--out", base / "run", "--quiet",
                   "--set", f"embed.cache_dir={base / 'cache'}")
     assert result.returncode == 0, result.stderr
     return base
 
 
 def test_compare_writes_json_markdown_and_heatmap(small_run):
-    result = _cli("compare", small_run / "run", small_run / "coding.csv", "--level", "theme")
+    result = mazmun("compare", small_run / "run", small_run / "coding.csv", "--level", "theme")
     assert result.returncode == 0, result.stderr
     run = small_run / "run"
     data = json.loads((run / "comparison.json").read_text(encoding="utf-8"))
@@ -112,7 +106,7 @@ def test_compare_with_a_project_records_how_positions_were_counted(small_run):
            f'isCodable="true"/></Codes></CodeBook><Sources>{sources}</Sources></Project>')
     with zipfile.ZipFile(small_run / "coding.qdpx", "w") as zf:
         zf.writestr("project.qde", xml)
-    result = _cli("compare", run, small_run / "coding.qdpx", "--level", "code")
+    result = mazmun("compare", run, small_run / "coding.qdpx", "--level", "code")
     assert result.returncode == 0, result.stderr
     data = json.loads((run / "comparison.json").read_text(encoding="utf-8"))
     assert set(data["positions"].values()) == {"characters"} and data["unread_sources"] == {}
@@ -140,6 +134,16 @@ def test_compare_errors_are_one_coded_line(small_run, tmp_path, case, code):
     else:
         coding = tmp_path / "c.csv"
         coding.write_text(HEADER + 'other.txt,P1,Q,"x",1,T,,,,\n', encoding="utf-8")
-    result = _cli("compare", run, coding, *extra)
+    result = mazmun("compare", run, coding, *extra)
     assert result.returncode == 2 and f"[{code}]" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_a_comparison_that_could_not_be_kept_is_refused_before_any_work(small_run, tmp_path):
+    """A folder where comparison.md should go: E401 before the transcripts (missing here, E503)
+    are read."""
+    run = tmp_path / "run"
+    shutil.copytree(small_run / "run", run)
+    (run / "comparison.md").mkdir()
+    result = mazmun("compare", run, small_run / "coding.csv", "--transcripts", tmp_path / "nowhere")
+    assert result.returncode == 2 and "[E401]" in result.stderr and "E503" not in result.stderr

@@ -101,6 +101,7 @@ def test_read_skips_a_line_cut_off_mid_write():
 
 @pytest.mark.parametrize("line, message", [
     ("{not json", "not a JSON object"),
+    ('{"id": ' + "9" * 5000 + "}", "not a JSON object"),  # json raises a plain ValueError here
     ('{"coder": "S", "action": "delete", "code": "C01"}', "unknown action 'delete'"),
     ('{"coder": "S", "action": "merge", "codes": ["C01"]}', "merge needs into"),
 ])
@@ -108,3 +109,17 @@ def test_malformed_lines_are_coded_errors(line, message):
     with pytest.raises(MazmunError) as err:
         dec.read(line + "\n" + "{}\n", "decisions.jsonl")
     assert err.value.code == "E504" and message in str(err.value) and "line 1" in str(err.value)
+
+
+def test_every_action_is_declared_once_with_fields_replay_and_carry_over_can_use():
+    """The schema names each action's fields; the replay has a function for each action, and
+    carry-over knows how to rewrite every id field (merge's lists are rewritten apart)."""
+    from pipeline.decisions.log import _ACTIONS, KINDS, SCHEMA
+
+    assert set(_ACTIONS) == set(SCHEMA)
+    for action, (required, optional) in SCHEMA.items():
+        fields = {**required, **optional}
+        assert set(fields.values()) <= set(KINDS), action
+        if action != "merge":
+            ids = {k for k, kind in fields.items() if kind in ("id", "code?")}
+            assert ids <= {"code", "theme", "target", "unit"}, action

@@ -8,8 +8,7 @@ import zipfile
 
 import pytest
 
-from tests.conftest import SAMPLE
-from tests.test_compare import _cli
+from tests.conftest import SAMPLE, mazmun
 from tests.test_refi import SCHEMAS, etree, schema
 
 CRLF_FILE = "fa_caregiver_04.txt"
@@ -24,14 +23,14 @@ def demo_run(tmp_path_factory):
         text = path.read_text(encoding="utf-8")
         data = text.replace("\n", "\r\n") if path.name == CRLF_FILE else text
         (folder / path.name).write_bytes(data.encode("utf-8"))
-    result = _cli("analyze", folder, "--out", base / "run", "--quiet",
+    result = mazmun("analyze", folder, "--out", base / "run", "--quiet",
                   "--set", f"embed.cache_dir={base / 'cache'}")
     assert result.returncode == 0, result.stderr
     return base
 
 
 def export(run, fmt, out, *extra):
-    result = _cli("export", run, "--format", fmt, "--out", out, *extra)
+    result = mazmun("export", run, "--format", fmt, "--out", out, *extra)
     assert result.returncode == 0, result.stderr
     return out
 
@@ -56,7 +55,7 @@ def test_every_format_is_written(demo_run, tmp_path):
 def test_compare_reads_the_export_back_as_the_same_coding(demo_run, tmp_path, fmt):
     run = demo_run / "run"
     coding = export(run, fmt, tmp_path / f"own.{fmt}")
-    result = _cli("compare", run, coding, "--level", "code")
+    result = mazmun("compare", run, coding, "--level", "code")
     assert result.returncode == 0, result.stderr
     data = json.loads((run / "comparison.json").read_text(encoding="utf-8"))
     assert data["quotes"]["located"] == data["quotes"]["total"] > 0
@@ -86,7 +85,7 @@ def test_a_broken_decision_line_is_one_coded_error(demo_run, tmp_path):
     run = demo_run / "run"
     (run / "decisions.jsonl").write_text('{"coder": "S", "action": "delete"}\n', encoding="utf-8")
     try:
-        result = _cli("export", run, "--format", "csv", "--out", tmp_path / "x.csv")
+        result = mazmun("export", run, "--format", "csv", "--out", tmp_path / "x.csv")
     finally:
         (run / "decisions.jsonl").unlink()
     assert result.returncode == 2 and "[E504]" in result.stderr and "decisions.jsonl line 1" in result.stderr
@@ -103,14 +102,14 @@ def test_a_qdc_codebook_is_a_comparison_target_and_a_starting_point(demo_run, tm
     run = tmp_path / "run"
     shutil.copytree(demo_run / "run", run)
     book = export(run, "qdc", tmp_path / "own.qdc")
-    result = _cli("compare", run, book)
+    result = mazmun("compare", run, book)
     assert result.returncode == 0, result.stderr
     data = json.loads((run / "codebook_comparison.json").read_text(encoding="utf-8"))
     assert data["human_codes"] == len(RunFolder.read(run).state().codes)
     assert sum(r["code"] == r["candidate_label"] for r in data["rows"]) >= data["human_codes"] / 2
     assert "mutual nearest" in (run / "codebook_comparison.md").read_text(encoding="utf-8")
     for _ in range(2):
-        result = _cli("import-codebook", run, book, "--coder", "Sara")
+        result = mazmun("import-codebook", run, book, "--coder", "Sara")
         assert result.returncode == 0, result.stderr
     state = RunFolder.read(run).state("Sara")
     imported = [c for c in state.codes.values() if c.origin == "own.qdc"]
@@ -142,10 +141,10 @@ def test_a_project_with_a_codebook_and_no_codings_is_a_starting_codebook(demo_ru
     book = tmp_path / "maxqda.qdpx"
     with zipfile.ZipFile(book, "w") as zf:
         zf.writestr("project.qde", xml)
-    result = _cli("compare", run, book)
+    result = mazmun("compare", run, book)
     assert result.returncode == 0, result.stderr
     assert "holds a codebook and no sources" in result.stderr
-    result = _cli("import-codebook", run, book, "--coder", "Sara")
+    result = mazmun("import-codebook", run, book, "--coder", "Sara")
     assert result.returncode == 0, result.stderr
     imported = [c for c in RunFolder.read(run).state("Sara").codes.values() if c.origin == "maxqda.qdpx"]
     themes = RunFolder.read(run).state("Sara").themes
@@ -154,3 +153,11 @@ def test_a_project_with_a_codebook_and_no_codings_is_a_starting_codebook(demo_ru
         read = list(csv.DictReader(f))
     assert len(read) == len(codes) and {r["found"] for r in read} == {"codebook only"}
     assert all(r["theme"].startswith("Set ") for r in read)
+
+
+def test_an_export_that_could_not_be_written_is_refused_before_any_work(tmp_path):
+    """E401 comes first: the run folder (missing here, E502) is not even read."""
+    (tmp_path / "file").write_text("not a folder")
+    out = tmp_path / "file" / "codes.csv"
+    result = mazmun("export", tmp_path / "no-run", "--format", "csv", "--out", out)
+    assert result.returncode == 2 and "[E401]" in result.stderr and "E502" not in result.stderr

@@ -7,8 +7,6 @@ import json
 import os
 import shutil
 import socket
-import subprocess
-import sys
 import threading
 import tracemalloc
 import typing
@@ -27,14 +25,13 @@ from pipeline.runs.decision_log import DECISIONS
 from pipeline.runs.files import write_run
 from pipeline.stages.ingest import IngestConfig, ingest
 from pipeline.types import SourceFile
-from tests.conftest import ROOT, SAMPLE, TEXTS
+from tests.conftest import ROOT, SAMPLE, TEXTS, mazmun
 from tests.test_formats import _docx, _odt
 
 
-def mazmun(*args, cwd=ROOT):
+def status_of(*args, cwd=ROOT):
     """The real command line in a fresh process: (exit status, stderr)."""
-    result = subprocess.run([sys.executable, "-m", "pipeline", *map(str, args)], capture_output=True,
-                            text=True, cwd=cwd, timeout=900, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    result = mazmun(*args, cwd=cwd)
     return result.returncode, result.stderr
 
 
@@ -57,14 +54,10 @@ def snapshot(folder):
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    """One real run of the demo corpus; tests that change it work on a copy."""
-    base = tmp_path_factory.mktemp("hostile")
-    shutil.copytree(SAMPLE, base / "transcripts")
-    status = cli.main(["analyze", str(base / "transcripts"), "--out", str(base / "run"), "--quiet",
-                       "--set", f"embed.cache_dir={base / 'cache'}"])
-    assert status == 0
-    return base
+def demo(sample_run):
+    """The session's run of the demo corpus (``run``, with its embedding ``cache``); tests that
+    change it work on a copy."""
+    return sample_run.parent
 
 
 @pytest.fixture
@@ -82,7 +75,7 @@ def test_1_out_with_a_foreign_manifest_is_refused_before_any_work(tmp_path):
     (mine / "NOTES.md").write_text("n")
     (mine / "src" / "app.js").write_text("1")
     before = snapshot(mine)
-    status, stderr = mazmun("analyze", SAMPLE, "--out", mine)
+    status, stderr = status_of("analyze", SAMPLE, "--out", mine)
     coded_error(status, stderr, "E401")
     assert "mazmun: read" not in stderr  # refused before the pipeline read a file
     assert snapshot(mine) == before
@@ -91,7 +84,7 @@ def test_1_out_with_a_foreign_manifest_is_refused_before_any_work(tmp_path):
 def test_1_a_memo_in_a_previous_run_is_kept(demo, run, capsys):
     (run / "my_memo.txt").write_text("themes I noticed")
     before = snapshot(run)
-    status = cli.main(["analyze", str(demo / "transcripts"), "--out", str(run), "--quiet"])
+    status = cli.main(["analyze", str(SAMPLE), "--out", str(run), "--quiet"])
     stderr = capsys.readouterr().err
     assert status == 2 and "[E401]" in stderr and "my_memo.txt" in stderr
     assert snapshot(run) == before
@@ -99,7 +92,7 @@ def test_1_a_memo_in_a_previous_run_is_kept(demo, run, capsys):
 
 def test_1_a_previous_run_is_replaced_and_nothing_else(demo, run, capsys):
     (run / "comparison.md").write_text("old comparison")  # written by mazmun compare
-    status = cli.main(["analyze", str(demo / "transcripts"), "--out", str(run), "--quiet",
+    status = cli.main(["analyze", str(SAMPLE), "--out", str(run), "--quiet",
                        "--set", f"embed.cache_dir={demo / 'cache'}"])
     assert status == 0, capsys.readouterr().err
     assert not (run / "comparison.md").exists() and (run / "manifest.json").is_file()
@@ -306,7 +299,7 @@ def test_8_malformed_requests_are_answered_and_change_nothing(served, path, leng
                                           ("embed.cache_dir=/proc/nope", "E203"),
                                           ("preprocess.spacy_model=nope_pipeline", "E203")])
 def test_9_bad_settings_are_coded_errors(setting, code, tmp_path):
-    status, stderr = mazmun("analyze", SAMPLE, "--out", tmp_path / "run", "--set", setting)
+    status, stderr = status_of("analyze", SAMPLE, "--out", tmp_path / "run", "--set", setting)
     coded_error(status, stderr, code)
     assert not (tmp_path / "run").exists()
 
@@ -326,7 +319,7 @@ def test_9_no_setting_takes_nan_or_infinity(key):
 
 def test_10_an_unwritable_out_is_found_before_any_work(tmp_path):
     (tmp_path / "file").write_text("x")
-    status, stderr = mazmun("analyze", SAMPLE, "--out", tmp_path / "file" / "run")
+    status, stderr = status_of("analyze", SAMPLE, "--out", tmp_path / "file" / "run")
     coded_error(status, stderr, "E401")
     assert "mazmun: read" not in stderr
 
@@ -341,7 +334,7 @@ def test_10_a_failed_write_leaves_no_hidden_copy(tmp_path):
 def test_10_export_works_from_another_directory(run, tmp_path):
     manifest = json.loads((run / "manifest.json").read_text())
     assert os.path.isabs(manifest["input"])
-    status, stderr = mazmun("export", run.resolve(), "--format", "qdpx", "--out", "x.qdpx", cwd=tmp_path)
+    status, stderr = status_of("export", run.resolve(), "--format", "qdpx", "--out", "x.qdpx", cwd=tmp_path)
     assert status == 0, stderr
     assert zipfile.is_zipfile(tmp_path / "x.qdpx")
 

@@ -101,6 +101,7 @@ def test_benchmark_files_parse(path):
 SERDIF = BENCHMARK / "serdif"
 
 
+@pytest.mark.benchmark
 @pytest.mark.skipif(not (SERDIF / "raw").is_dir(), reason="serdif benchmark not found")
 def test_serdif_original_odt_files_give_the_transcripts_turns_and_roles():
     """The authors' .odt files and their .txt copies: the same speakers, every moderator turn of

@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, SAMPLE
-from tests.test_compare import _cli
+from tests.conftest import ROOT
 
+pytestmark = pytest.mark.browser
 CHROMIUM, DRIVER = Path("/usr/bin/chromium"), Path("/usr/bin/chromedriver")
 FLAGS = ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -64,19 +64,10 @@ def browser():
     shutil.rmtree(profile, ignore_errors=True)
 
 
-@pytest.fixture(scope="module")
-def sample_run(tmp_path_factory):
-    base = tmp_path_factory.mktemp("review")
-    result = _cli("analyze", SAMPLE, "--out", base / "run", "--quiet",
-                  "--set", f"embed.cache_dir={base / 'cache'}")
-    assert result.returncode == 0, result.stderr
-    return base
-
-
 @pytest.fixture
 def run(sample_run, tmp_path):
     """A fresh copy of the sample run for each test; the embedding cache is shared."""
-    shutil.copytree(sample_run / "run", tmp_path / "run")
+    shutil.copytree(sample_run, tmp_path / "run")
     return tmp_path / "run"
 
 

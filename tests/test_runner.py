@@ -4,13 +4,12 @@ import csv
 import json
 import shutil
 import subprocess
-import sys
 
 import pytest
 
 from pipeline.stages.ingest import DEFAULT_INTERVIEWER, role_of
 from pipeline.types import INTERVIEWER
-from tests.conftest import BENCHMARK, ROOT, SAMPLE, needs_benchmark
+from tests.conftest import BENCHMARK, SAMPLE, mazmun, needs_benchmark
 
 
 def _offline_prefix():
@@ -22,9 +21,8 @@ def _offline_prefix():
 
 
 def run_cli(folder, out, *extra, offline=False):
-    command = (_offline_prefix() if offline else []) + [
-        sys.executable, "-m", "pipeline", "analyze", str(folder), "--out", str(out), "--quiet", *extra]
-    result = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, timeout=900)
+    result = mazmun("analyze", folder, "--out", out, "--quiet", *extra,
+                    prefix=_offline_prefix() if offline else ())
     assert result.returncode == 0, result.stderr[-3000:]
     return out
 
@@ -106,8 +104,7 @@ def test_rerun_replaces_a_previous_run_atomically(tmp_path):
     out = tmp_path / "run"
     out.mkdir()
     (out / "notes.txt").write_text("mine")
-    result = subprocess.run([sys.executable, "-m", "pipeline", "analyze", str(SAMPLE), "--out", str(out)],
-                            capture_output=True, text=True, cwd=ROOT, timeout=600)
+    result = mazmun("analyze", SAMPLE, "--out", out)
     assert result.returncode == 2 and "E401" in result.stderr
     assert (out / "notes.txt").read_text() == "mine"
 
@@ -148,8 +145,7 @@ def test_decisions_carry_over_to_a_run_with_added_and_removed_interviews(tmp_pat
     now = {u.text for u in after.units if after.assigned[u.segment_id] == code.id}
     assert len(kept & now) >= len(kept) / 2  # the same quotes, under whatever id the code has now
 
-    again = subprocess.run([sys.executable, "-m", "pipeline", "analyze", str(in2), "--out", str(run2)],
-                           capture_output=True, text=True, cwd=ROOT, timeout=900)
+    again = mazmun("analyze", in2, "--out", run2)
     assert again.returncode == 2 and "[E602]" in again.stderr and "--decisions" in again.stderr
 
 
@@ -188,8 +184,7 @@ def test_a_folder_of_tool_exports_runs_without_configuration(tmp_path):
         who = "Dana Roe" if path.name.startswith("en") else "مریم احمدی"
         (folder / f"{path.stem}.{fmt}").write_text(_as_export(path, who, write), encoding="utf-8")
     out = tmp_path / "run"
-    result = subprocess.run([sys.executable, "-m", "pipeline", "analyze", str(folder), "--out", str(out)],
-                            capture_output=True, text=True, cwd=ROOT, timeout=900)
+    result = mazmun("analyze", folder, "--out", out)
     assert result.returncode == 0, result.stderr[-3000:]
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["counts"]["files"] == 6 and manifest["counts"]["codes"] >= 2

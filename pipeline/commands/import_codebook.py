@@ -1,6 +1,6 @@
 """I/O for a human ``.qdc`` codebook: ``mazmun import-codebook RUN FILE.qdc --coder NAME`` puts its
 codes on the review page as a starting point; ``mazmun compare RUN FILE.qdc`` compares the
-candidate codes with it. Also the unit vectors the review page's split and these need."""
+candidate codes with it."""
 
 from __future__ import annotations
 

@@ -252,7 +252,8 @@ def serve(run: Path, cfg: Config) -> None:
     """Serve the review page on ``cfg.review``'s address until interrupted; print it first."""
     app = Review.open(run, cfg.review.context_turns, cfg.review.split_seed)
     server = make_server(app, cfg.review.host, cfg.review.port)
-    host, bound = server.server_address[:2]
+    address, bound = server.server_address[:2]
+    host = address.decode() if isinstance(address, bytes) else address
     print(f"mazmun: reviewing {run} — open http://{host}:{bound}/ (Ctrl-C stops; every action is "
           f"saved to {run / DECISIONS} as it happens)", file=sys.stderr, flush=True)
     print(f"http://{host}:{bound}/", flush=True)

@@ -104,7 +104,7 @@ def match_themes(old: dec.State, new: dec.State, codes: dict[str, str]) -> dict[
     for o, n in codes.items():
         tally = votes.setdefault(old.codes[o].theme, {})
         tally[new.codes[n].theme] = tally.get(new.codes[n].theme, 0) + 1
-    return {t: max(sorted(v), key=v.get) for t, v in votes.items()}
+    return {t: max(sorted(v), key=lambda n: v[n]) for t, v in votes.items()}
 
 
 class _Unmatched(LookupError):
@@ -147,22 +147,23 @@ class _Ids:
 
 
 def _rewrite(d: dict[str, Any], ids: _Ids) -> dict[str, Any]:
-    a = d["action"]
-    if a in ("accept", "reject"):
-        return {**d, "code": ids.code(d["code"])}
-    if a in ("rename", "define"):
-        return {**d, "target": ids.target(d["target"])}
-    if a == "move_code":
-        return {**d, "code": ids.code(d["code"]), "theme": ids.theme(d["theme"])}
-    if a == "move_unit":
-        return {**d, "unit": ids.unit(d["unit"]), "code": ids.code(d["code"])}
-    if a == "split":
-        parts = [[ids.units[u] for u in part if u in ids.units] for part in d["parts"]]
-        return {**d, "code": ids.code(d["code"]), "parts": parts}
-    if a == "merge":
+    """The decision with each id its action's schema names (``dec.SCHEMA``) rewritten for the new
+    run; the ids of codes and themes coders created stay as they are."""
+    if d["action"] == "merge":
         return _rewrite_merge(d, ids)
-    ids.made.add(d["theme"] if a == "create_theme" else d["code"])
-    return {**d, "theme": ids.theme(d["theme"])} if a == "create_code" else dict(d)
+    by_name = {"code": ids.code, "theme": ids.theme, "target": ids.target, "unit": ids.unit}
+    required, optional = dec.SCHEMA[d["action"]]
+    out = dict(d)
+    for key, kind in {**required, **optional}.items():
+        if key not in d:
+            continue
+        if kind == "new":
+            ids.made.add(d[key])
+        elif kind in ("id", "code?"):
+            out[key] = by_name[key](d[key])
+        elif kind == "parts":
+            out[key] = [[ids.units[u] for u in part if u in ids.units] for part in d[key]]
+    return out
 
 
 def _rewrite_merge(d: dict[str, Any], ids: _Ids) -> dict[str, Any]:

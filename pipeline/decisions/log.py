@@ -46,6 +46,7 @@ def _is_ids(value: Any) -> bool:
 # Each field's check and what it should be, for the message.
 KINDS: dict[str, tuple[Any, str]] = {
     "id": (_is_id, "an id (text)"),
+    "new": (_is_id, "an id (text)"),  # the id of the code or theme a coder creates
     "code?": (lambda v: v == "" or _is_id(v), "a code id, or \"\" for none"),
     "text": (lambda v: isinstance(v, str) and len(v) <= MAX_TEXT, f"text of at most {MAX_TEXT} characters"),
     "ids": (lambda v: _is_ids(v) and len(v) >= 2, "a list of two or more ids"),
@@ -61,8 +62,9 @@ SCHEMA: dict[str, tuple[dict[str, str], dict[str, str]]] = {
     "merge": ({"codes": "ids", "into": "id"}, {"label": "text"}),
     "split": ({"code": "id", "parts": "parts"}, {}),
     "move_code": ({"code": "id", "theme": "id"}, {}),
-    "create_theme": ({"theme": "id", "label": "text"}, {}),
-    "create_code": ({"code": "id", "label": "text", "theme": "id"}, {"definition": "text", "origin": "text"}),
+    "create_theme": ({"theme": "new", "label": "text"}, {}),
+    "create_code": ({"code": "new", "label": "text", "theme": "id"},
+                    {"definition": "text", "origin": "text"}),
     "move_unit": ({"unit": "id", "code": "code?"}, {}),
 }
 COMMON = {"coder": "id", "action": "id"}  # required in every decision
@@ -134,7 +136,8 @@ def parse(line: str, where: str) -> dict[str, Any]:
     try:
         decision = json.loads(line)
     except ValueError as exc:
-        raise MazmunError(E_DECISIONS, f"{where}: not a JSON object ({exc.msg})",
+        why = getattr(exc, "msg", str(exc)[:80])  # a number too long to convert is a ValueError too
+        raise MazmunError(E_DECISIONS, f"{where}: not a JSON object ({why})",
                           "remove or repair the line; each line is one decision") from exc
     if not isinstance(decision, dict):
         raise MazmunError(E_DECISIONS, f"{where}: not a JSON object", "each line is one decision")
@@ -153,7 +156,7 @@ def check(decision: dict[str, Any], where: str) -> None:
     missing = [f for f in (*COMMON, *required) if f not in decision]
     if missing:
         raise MazmunError(E_DECISIONS, f"{where}: {action} needs {', '.join(missing)}",
-                          "see pipeline/decisions.py for each action's fields")
+                          "see pipeline/decisions/log.py for each action's fields")
     kinds = {**COMMON, **RECORD, **required, **optional}
     for key, value in decision.items():
         if key not in kinds:
@@ -225,10 +228,11 @@ def _reject(state: State, d: dict[str, Any]) -> State:
 
 
 def _set_text(state: State, d: dict[str, Any], key: str) -> State:
-    target, value = d["target"], str(d[key])
+    target = d["target"]
+    fields: dict[str, Any] = {key: str(d[key])}  # label or definition: a text field
     if target in state.themes:
-        return replace(state, themes={**state.themes, target: replace(state.themes[target], **{key: value})})
-    return _with_code(state, replace(_code(state, target), **{key: value}))
+        return replace(state, themes={**state.themes, target: replace(state.themes[target], **fields)})
+    return _with_code(state, replace(_code(state, target), **fields))
 
 
 def _merge(state: State, d: dict[str, Any]) -> State:

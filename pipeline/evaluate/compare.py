@@ -1,6 +1,6 @@
 """Compare a run's automatic coding with human coding, character by character.
 
-Pure: the runner reads the run folder, the transcripts and the coding table, and writes the
+Pure: ``commands/compare`` reads the run folder, the transcripts and the coding table, and writes the
 result. Scores are computed for every human level (theme, sub-theme, code) against both
 automatic levels (code, theme); the details — best-matching codes, examples of agreement and
 disagreement, the confusion matrix — are for ``cfg.level`` against ``cfg.auto_level``.
@@ -124,7 +124,8 @@ def _examples(g: int, chars: Chars, located: list[Located], spans: list[AutoSpan
               to_gold: np.ndarray, texts: dict[str, str], cfg: CompareConfig) -> dict[str, Any]:
     gold, auto = chars.gold[cfg.level], chars.auto[cfg.auto_level]
     names, auto_names = chars.gold_names[cfg.level], chars.auto_names[cfg.auto_level]
-    agree, disagree = [], []
+    agree: list[dict[str, Any]] = []
+    disagree: list[dict[str, Any]] = []
     for q in located:
         rows = chars.rows(q.quote.file, q.start, q.end)
         if not len(rows) or _majority(gold[rows]) != g:

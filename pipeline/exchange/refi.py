@@ -137,7 +137,8 @@ def qdpx(state: State, documents: list[Document], name: str, created: datetime |
     for doc in documents:
         text = _source(sources, doc, state, user, when, utf16)
         texts[sources[-1].get("plainTextPath", "").removeprefix("internal://")] = text
-    stamp = tuple(int(x) for x in (when[:4], when[5:7], when[8:10], when[11:13], when[14:16], when[17:19]))
+    stamp = (int(when[:4]), int(when[5:7]), int(when[8:10]),
+             int(when[11:13]), int(when[14:16]), int(when[17:19]))
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
         zf.writestr(zipfile.ZipInfo("project.qde", stamp), _xml(root))
@@ -169,7 +170,8 @@ def code_paths(parent: ET.Element) -> dict[str, tuple[tuple[str, ...], str]]:
     """Every Code under ``parent`` (at any depth): guid → (names from the top code down, description)."""
     found: dict[str, tuple[tuple[str, ...], str]] = {}
     codes = next((n for n in parent.iter() if _local(n.tag) == "Codes"), None)
-    stack = [(c, ()) for c in reversed(_children(codes, "Code"))] if codes is not None else []
+    stack: list[tuple[ET.Element, tuple[str, ...]]] = \
+        [(c, ()) for c in reversed(_children(codes, "Code"))] if codes is not None else []
     while stack:  # depth first, without recursion: a hostile file may nest codes very deep
         code, path = stack.pop()
         here = (*path, code.get("name", ""))

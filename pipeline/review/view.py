@@ -1,7 +1,8 @@
 """What the review page shows and what a coder's action becomes (pure functions).
 
-``review_server`` does the I/O: it replays ``RUN/decisions.jsonl`` into a ``State``, asks this
-module for the page's data (``view``), checks a coder's action (``decision``) and appends it.
+``commands/review`` (the page's server) does the I/O: it replays ``RUN/decisions.jsonl`` into a
+``State``, asks this module for the page's data (``view``), checks a coder's action
+(``decision``) and appends it.
 """
 
 from __future__ import annotations

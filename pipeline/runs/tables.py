@@ -1,4 +1,4 @@
-"""Render a run's results as file contents (pure: strings and bytes; the runner writes them)."""
+"""Render a run's results as file contents (pure: strings and bytes; ``runs.files`` writes them)."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
-"""Stages 5 and 6, reduce and cluster: embeddings → candidate codes (and unassigned units).
+"""Stages reduce and cluster: embeddings → candidate codes (and unassigned units).
 
-Language signal is removed first (``center_languages``, which the runner applies to the space it
-clusters): each language's mean vector is subtracted (shrunk toward the corpus mean when a
+Language signal is removed first (``center_languages``, which the lexical stage applies to the
+space units are clustered in): each language's mean vector is subtracted (shrunk toward the corpus mean when a
 language has few units), so a mixed Farsi/English corpus clusters by theme. Then UMAP (seeded)
 and HDBSCAN; units that fit no code stay unassigned (label -1), never forced.
 Cluster sizes scale with the corpus: ``min_cluster_size: 0`` means ``max(3, round(√n / 2))``.

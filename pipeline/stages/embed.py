@@ -1,4 +1,4 @@
-"""Stage: meaning units → unit-length vectors.
+"""Stage embed: meaning units → unit-length vectors.
 
 Each unit is read in the context of the interviewer's question it answers: the question's vector
 is added to the unit's (``question_weight``), so answers to the same part of the interview guide

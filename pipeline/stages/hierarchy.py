@@ -1,4 +1,4 @@
-"""Stage 7, hierarchy: candidate codes → candidate themes.
+"""Stage hierarchy: candidate codes → candidate themes.
 
 Codes are grouped by average-linkage clustering of their centroids (cosine). The number of
 themes is the one under which the *units*, labelled by their theme, separate best (silhouette

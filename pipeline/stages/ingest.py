@@ -1,4 +1,4 @@
-"""Stage 1, ingest: source files → documents with speaker turns and time marks.
+"""Stage ingest: source files → documents with speaker turns and time marks.
 
 A paragraph (or line) that starts with a short label and a colon ("P3:", "Interviewer:",
 "مصاحبه‌گر:", "مصاحبه گر:") opens a turn; so does a heading line naming the speaker of the lines
@@ -123,7 +123,8 @@ def parse(text: str, default_speaker: str, cfg: IngestConfig, markdown: bool = F
 def _turns(text: str, raw: list[list], default_speaker: str) -> tuple[Turn, ...]:
     """Turns of the parsed lines: an untagged paragraph is the participant's who spoke last."""
     fallback = next((r[0] for r in reversed(raw) if r[0] and r[1] == PARTICIPANT), default_speaker)
-    turns, speaker_seen = [], None
+    turns: list[Turn] = []
+    speaker_seen = None
     for speaker, role, start, end, _ in raw:
         if start is None:
             continue
@@ -166,7 +167,8 @@ def read_document(source: SourceFile, cfg: IngestConfig) -> Document | Skipped:
 def ingest(sources: list[SourceFile], cfg: IngestConfig) -> Corpus:
     """Stage function: every source becomes a Document or a Skipped entry, in name order; each
     document's interviewer is named, labelled or detected (see ``interviewers``)."""
-    documents, skipped = [], []
+    documents: list[Document] = []
+    skipped: list[Skipped] = []
     for source in sorted(sources, key=lambda s: s.name):
         suffix = "." + source.name.rsplit(".", 1)[-1].lower() if "." in source.name else ""
         if source.name.rsplit("/", 1)[-1].startswith("."):
@@ -176,7 +178,10 @@ def ingest(sources: list[SourceFile], cfg: IngestConfig) -> Corpus:
                                    f"supported: {' '.join(cfg.extensions)}"))
         else:
             result = read_document(source, cfg)
-            (documents if isinstance(result, Document) else skipped).append(result)
+            if isinstance(result, Document):
+                documents.append(result)
+            else:
+                skipped.append(result)
     documents, chosen = assign(documents, cfg.interviewers, cfg.detect_interviewer)
     kept = [(d, who) for d, who in zip(documents, chosen) if any(t.role == PARTICIPANT for t in d.turns)]
     skipped += [Skipped(d.name, "only interviewer turns, no participant speech to code")

@@ -1,4 +1,4 @@
-"""Stage 8, label suggestions: class-based TF-IDF keywords, keyphrases, a short label, and the
+"""Stage labels: label suggestions, class-based TF-IDF keywords, keyphrases, a short label, and the
 most representative quotes of each code or theme.
 
 Tokens come from preprocess: lemmas in their own language, stop words and spoken fillers
@@ -33,7 +33,7 @@ class LabelConfig:
 
 def _ctfidf(counts: list[Counter]) -> list[dict[str, float]]:
     """c-TF-IDF: term frequency within a class × log(1 + mean class size / corpus frequency)."""
-    totals = Counter()
+    totals: Counter[str] = Counter()
     for c in counts:
         totals.update(c)
     mean_size = sum(sum(c.values()) for c in counts) / max(len(counts), 1)

@@ -1,4 +1,4 @@
-"""Stage 4b, lexical view: the words a meaning unit uses, next to its embedding.
+"""Stage lexical view: the words a meaning unit uses, next to its embedding.
 
 A coder notices when participants use the same words for an experience ("camera", "جلسه",
 "ashamed"); a small multilingual embedding model blurs that, most of all in Farsi. This view is

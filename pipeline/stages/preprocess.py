@@ -1,4 +1,4 @@
-"""Stage 2, preprocess: language per participant turn, normalization and sentences.
+"""Stage preprocess: language per participant turn, normalization and sentences.
 
 Farsi turns go through hazm (normalizer with a map back to raw characters); English turns
 through spaCy. Sentences tile the turn: every non-space character of participant speech lies
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -114,7 +114,7 @@ def preprocess(corpus: Corpus, cfg: PreprocessConfig,
             if turn.role == PARTICIPANT:
                 items.append((doc, turn, language(doc.spoken[turn.start:turn.end], cfg)))
     english_pieces = {(d.name, t.index): _english_pieces(d, t) for d, t, lang in items if lang == EN}
-    english_docs = iter([])
+    english_docs: Iterator[Any] = iter([])
     if english_pieces:
         texts = [d.spoken[p.start:p.end] for d, t, lang in items if lang == EN
                  for p in english_pieces[d.name, t.index]]

@@ -1,11 +1,11 @@
-"""Stage 2b, relevance: tell thematic talk from the rest of the session, sentence by sentence.
+"""Stage relevance: tell thematic talk from the rest of the session, sentence by sentence.
 
 Qualitative coders code what participants say about the study's subject and leave greetings,
 consent, logistics, background and filler uncoded. Coders can reject a unit in seconds, but talk
 that was dropped they never see, so mazmun drops talk only on evidence that holds in any study:
 
 1. a transcriber's note in brackets, and protocol text several participants say nearly word for
-   word (task prompts, forms, read-outs; ``pipeline/context.py``) are dropped;
+   word (task prompts, forms, read-outs; ``stages/context.py``) are dropped;
 2. each sentence is compared with a bank of example utterances written for mazmun
    (``pipeline/models/talk/*.txt``, English and Farsi, not tied to any topic): thematic when its ``k``
    nearest thematic examples are, on average, closer than its ``k`` nearest non-thematic ones;
@@ -17,7 +17,7 @@ that was dropped they never see, so mazmun drops talk only on evidence that hold
    Unconfirmed, the sentence is kept and its unit marked low-confidence ("possibly consent and
    recording") for the coders to judge.
 
-The kind of study (``pipeline/study.py``) decides which signals apply: in think-aloud sessions
+The kind of study (``stages/study.py``) decides which signals apply: in think-aloud sessions
 thinking aloud is the data and the moderator's words are help, not questions; survey answers have
 no session around them and are all data (but what ``extra_nonthematic`` lists). A single dropped
 sentence between two kept ones of the same turn stays with them (a meaning unit is contiguous).

@@ -1,4 +1,4 @@
-"""Stage 3, segment: participant sentences → meaning units.
+"""Stage segment: participant sentences → meaning units.
 
 A meaning unit is a run of consecutive sentences of one turn (never crossing speakers), long
 enough to carry a meaning (``min_words``) and short enough to carry one (``max_words``).

@@ -49,7 +49,7 @@ def _looks_utf16(data: bytes) -> str | None:
         text = _strict(data, encoding)
         if text is not None:
             scores[encoding] = _plausible(text)
-    best = max(scores, key=scores.get, default=None)
+    best = max(scores, key=lambda e: scores[e], default=None)
     return best if best and scores[best] >= 0.95 else None
 
 

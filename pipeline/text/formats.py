@@ -90,9 +90,10 @@ def _cues(text: str) -> list[tuple[str, str, str]]:
         lines = [ln.strip() for ln in block.strip().split("\n") if ln.strip()]
         while lines and not _CUE_TIME.match(lines[0]):
             lines.pop(0)  # WEBVTT header, NOTE blocks, cue numbers and identifiers
-        if not lines or len(lines) < 2:
+        cue = _CUE_TIME.match(lines[0]) if len(lines) >= 2 else None
+        if cue is None:
             continue
-        start = _CUE_TIME.match(lines[0]).group(1)
+        start = cue.group(1)
         body = " ".join(lines[1:])
         voice = _VOICE.search(body)
         speaker = voice.group(1).strip() if voice else ""

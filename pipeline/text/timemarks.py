@@ -32,7 +32,7 @@ def seconds(mark: str) -> float:
     if m is None:
         raise ValueError(f"no time in {mark!r}")
     hours, minutes, secs, fraction, tenths = m.groups()
-    value = int(hours or 0) * 3600 + int(minutes) * 60 + int(secs)
+    value: float = int(hours or 0) * 3600 + int(minutes) * 60 + int(secs)
     if fraction:
         value += int(fraction) / 10 ** len(fraction)
     elif tenths:
