@@ -38,6 +38,8 @@ State = dict[str, Any]
 
 @dataclass(frozen=True)
 class Stage:
+    """One stage, as the runner calls it: ``run(*reads, *config, **models)`` → ``writes``."""
+
     name: str
     run: Callable[..., Any]
     reads: tuple[str, ...]  # names in the run's state, passed in this order
@@ -46,6 +48,14 @@ class Stage:
     models: tuple[str, ...] = ()  # attributes of ``Models``, passed by keyword
     record: Callable[[State, Config], dict[str, Any]] = lambda state, cfg: {}  # the manifest's counts
     says: Callable[[State], list[str]] = lambda state: []  # lines printed after the stage
+
+
+# Names stages read that are views of another stage's output: name → (that output, the view).
+VIEWS: dict[str, tuple[str, Callable[[Any], Any]]] = {
+    "texts": ("corpus", lambda corpus: corpus.texts),
+    "units": ("segmentation", lambda seg: seg.segments),
+}
+INPUTS = ("sources",)  # what the runner puts in the state before the first stage
 
 
 def _sentences(state: State) -> list:
@@ -133,14 +143,6 @@ class Stages:
     space: np.ndarray  # each unit's vector in the space it was clustered in
 
 
-# Names stages read that are views of another stage's output: name → (that output, the view).
-VIEWS: dict[str, tuple[str, Callable[[Any], Any]]] = {
-    "texts": ("corpus", lambda corpus: corpus.texts),
-    "units": ("segmentation", lambda seg: seg.segments),
-}
-INPUTS = ("sources",)  # what the runner puts in the state before the first stage
-
-
 def run_stage(stage: Stage, state: State, cfg: Config, models: Models) -> None:
     """Run one stage on ``state`` (updated in place with what it writes)."""
     out = stage.run(*(state[name] for name in stage.reads), *(getattr(cfg, c) for c in stage.config),
@@ -165,5 +167,5 @@ def run_stages(sources: list[SourceFile], cfg: Config, models: Models, clock: Cl
             record.update(stage.record(state, cfg))
         for line in stage.says(state) if log else ():
             print(f"mazmun: {line}", file=sys.stderr, flush=True)
-    return Stages(state["corpus"], state["segmentation"], state["codebook"], models.encode.model_id,
+    return Stages(state["corpus"], state["segmentation"], state["codebook"], state["model"],
                   state["study"], state["space"])

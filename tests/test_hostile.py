@@ -26,7 +26,7 @@ from pipeline.runs.files import write_run
 from pipeline.stages.ingest import IngestConfig, ingest
 from pipeline.types import SourceFile
 from tests.conftest import ROOT, SAMPLE, TEXTS, mazmun
-from tests.test_formats import _docx, _odt
+from tests.text.test_formats import _docx, _odt
 
 
 def status_of(*args, cwd=ROOT):

@@ -3,7 +3,6 @@ documented formats): speakers, roles and times right, every unit a clean quote o
 
 import io
 import json
-from pathlib import Path
 
 import docx
 import pytest
@@ -15,8 +14,9 @@ from pipeline.text.formats import visual_order
 from pipeline.text.speaker_lines import HEAD, MARKS, SPEECH, TAG, classify
 from pipeline.text.timemarks import enclosed, time_at
 from pipeline.types import INTERVIEWER, PARTICIPANT, SourceFile
+from tests.conftest import ROOT
 
-EXPORTS = Path(__file__).parent / "fixtures" / "exports"
+EXPORTS = ROOT / "tests" / "fixtures" / "exports"
 FORMATS = sorted(json.loads((EXPORTS / "en" / "expected.json").read_text(encoding="utf-8")))
 
 

@@ -9,7 +9,7 @@ import zipfile
 import pytest
 
 from tests.conftest import SAMPLE, mazmun
-from tests.test_refi import SCHEMAS, etree, schema
+from tests.exchange.test_refi import SCHEMAS, etree, schema
 
 CRLF_FILE = "fa_caregiver_04.txt"
 

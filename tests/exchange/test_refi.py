@@ -18,7 +18,7 @@ from pipeline.stages.ingest import IngestConfig, ingest
 from pipeline.types import SourceFile
 from tests.conftest import REFI_SCHEMAS as SCHEMAS
 from tests.conftest import TEXTS
-from tests.test_speaker_lines import as_docx
+from tests.text.test_speaker_lines import as_docx
 
 etree = pytest.importorskip("lxml.etree")
 needs_schemas = pytest.mark.skipif(not (SCHEMAS / "Project-mrt2019.xsd").is_file(),
