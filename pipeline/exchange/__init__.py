@@ -1,0 +1,2 @@
+"""Exchange with QDA programs: REFI-QDA projects (.qdpx) and codebooks (.qdc), read and
+written as bytes."""
