@@ -28,7 +28,7 @@ export TRANSFORMERS_OFFLINE := 1
 export NUMBA_CACHE_DIR := $(CURDIR)/.cache/numba
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help venv analyze compare export review import-codebook test test-fast lint bench-digest bench-speed bench-quality bench-parity bench-ceiling bench-turns clean
+.PHONY: help venv analyze compare export review import-codebook test test-fast lint bench-assist bench-digest bench-speed bench-quality bench-parity bench-ceiling bench-turns clean
 
 help:
 	@echo "make analyze [IN=folder] [CONFIG=configs/x.yaml] [OUT=runs/name] [SET='cluster.min_cluster_size=5']"
@@ -46,6 +46,7 @@ help:
 	@echo "make bench-parity  Farsi vs English, mixed corpora vs language, messy vs clean Farsi files"
 	@echo "make bench-ceiling the same units and vectors with a classifier trained on the human coding"
 	@echo "make bench-turns   preprocess time of one turn, 10k to 1M characters (is it linear?)"
+	@echo "make bench-assist  assisted coding: the first files coded, the rest suggested (baselines for issue 18)"
 	@echo "make bench-digest  hashes of segments.csv and codebook.json on every corpus [DIGEST_CHECK=1: compare]"
 
 venv: $(STAMP)
@@ -107,6 +108,9 @@ bench-ceiling: $(STAMP)
 
 bench-turns: $(STAMP)
 	$(PY) bench/turns.py
+
+bench-assist: $(STAMP)
+	$(PY) bench/assist.py --benchmark $(BENCH) --seeds $(SEEDS)
 
 # A refactor keeps behaviour: make bench-digest before, make bench-digest DIGEST_CHECK=1 after.
 bench-digest: $(STAMP)

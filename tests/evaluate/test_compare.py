@@ -144,6 +144,7 @@ def test_a_comparison_that_could_not_be_kept_is_refused_before_any_work(small_ru
     are read."""
     run = tmp_path / "run"
     shutil.copytree(small_run / "run", run)
+    (run / "comparison.md").unlink(missing_ok=True)  # an earlier test's comparison
     (run / "comparison.md").mkdir()
     result = mazmun("compare", run, small_run / "coding.csv", "--transcripts", tmp_path / "nowhere")
     assert result.returncode == 2 and "[E401]" in result.stderr and "E503" not in result.stderr

@@ -1,0 +1,222 @@
+"""make bench-assist: assisted coding. A simulated coder has coded the first files of a set (sorted
+by name; 10%, 25% and 50% of them, at least one); the rest are suggested and scored against the
+human coding of those held-out files only.
+
+Scores, in characters of participant speech as the benchmark README defines them, at the theme
+and the code level, with the coders' own labels (no mapping):
+- Cohen's κ, uncoded talk counting as one more label;
+- macro-F1 over the labels present in the held-out coding (``macro_f1``), and over those of them
+  the coders used in the files they coded (``macro_f1_seen``: a label first used in a held-out
+  file cannot be suggested, and in the published studies most codes are used once or twice);
+- coverage (coded characters given some label) and filler rejection (uncoded ones left without).
+
+Systems side by side:
+- ``knn``: a plain 7-nearest-neighbour vote over e5 embeddings of participant sentences, each
+  coded-file sentence labelled with the coded span it lies in, else uncoded;
+- ``bertopic``: BERTopic's semi-supervised mode as a user would run it (``fit`` with the coded
+  sentences' labels, -1 for the rest), each topic named by the coded sentences it holds.
+Writes bench/results/assist.json and prints the tables.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from quality import ROOT, bench_setup, bertopic_inputs, load_set  # noqa: E402
+
+from pipeline.evaluate.coding import Located, locate_all  # noqa: E402
+from pipeline.evaluate.compare import positions  # noqa: E402
+from pipeline.evaluate.scoring import NONE, kappa  # noqa: E402
+from pipeline.types import Corpus, Document  # noqa: E402
+
+LEVELS = ("theme", "code")
+SHARES = (0.10, 0.25, 0.50)
+K = 7
+
+
+@dataclass(frozen=True)
+class Split:
+    """The files the simulated coder coded, and the rest (suggested, then scored)."""
+
+    coded: tuple[str, ...]
+    held_out: tuple[str, ...]
+
+    @classmethod
+    def first(cls, names: list[str], share: float) -> Split:
+        names = sorted(names)
+        n = min(max(1, round(share * len(names))), len(names) - 1)
+        return cls(tuple(names[:n]), tuple(names[n:]))
+
+
+def paint(documents: list[Document], spans: list[tuple[str, int, int, str]],
+          names: list[str]) -> np.ndarray:
+    """Label ids (index in ``names``; NONE for uncoded) of the documents' participant characters;
+    the longest span is painted first, so a span nested in another keeps its own label."""
+    at = positions(documents)
+    ids = {n: i for i, n in enumerate(names)}
+    out = np.full(at.total, NONE)
+    for file, start, end, label in sorted(spans, key=lambda s: s[1] - s[2]):
+        if label and file in at.index:
+            out[at.rows(file, start, end)] = ids[label]
+    return out
+
+
+def scores(gold: np.ndarray, pred: np.ndarray, seen: set[int]) -> dict[str, float]:
+    """κ, macro-F1 (all held-out labels; those in ``seen``), coverage, filler rejection."""
+    coded = gold >= 0
+    f1 = {}
+    for g in np.unique(gold[coded]).tolist():
+        hit = float(((gold == g) & (pred == g)).sum())
+        p, r = hit / max((pred == g).sum(), 1), hit / (gold == g).sum()
+        f1[g] = 2 * p * r / (p + r) if p + r else 0.0
+    used = [v for g, v in f1.items() if g in seen]
+    return {"kappa": round(kappa(gold, pred), 4), "macro_f1": round(float(np.mean(list(f1.values()))), 4)
+            if f1 else 0.0, "macro_f1_seen": round(float(np.mean(used)), 4) if used else 0.0,
+            "coverage": round(float((pred[coded] >= 0).mean()) if coded.any() else 0.0, 4),
+            "filler_rejection": round(float((pred[~coded] < 0).mean()) if (~coded).any() else 1.0, 4)}
+
+
+def score_split(documents: list[Document], located: list[Located], suggested: dict[str, list],
+                split: Split) -> dict[str, dict[str, float]]:
+    """Each level's scores over the held-out files: ``suggested[level]`` holds (file, start, end,
+    label) spans."""
+    held = [d for d in documents if d.name in split.held_out]
+    out = {}
+    for level in LEVELS:
+        gold_spans = [(q.quote.file, q.start, q.end, q.quote.labels[level]) for q in located
+                      if q.quote.file in split.held_out]
+        names = sorted({s[3] for s in gold_spans + suggested[level] if s[3]})
+        seen = {names.index(q.quote.labels[level]) for q in located if q.quote.file in split.coded
+                and q.quote.labels[level] in names}
+        out[level] = scores(paint(held, gold_spans, names), paint(held, suggested[level], names), seen)
+    return out
+
+
+def sentence_labels(sentences: list, documents: list[Document], located: list[Located],
+                    level: str) -> list[str]:
+    """Each sentence's label: the coded span most of its characters lie in, else "" (uncoded)."""
+    names = sorted({q.quote.labels[level] for q in located if q.quote.labels[level]})
+    chars = paint(documents, [(q.quote.file, q.start, q.end, q.quote.labels[level]) for q in located], names)
+    at = positions(documents)
+    out = []
+    for file, s in sentences:
+        ids = chars[at.rows(file, s.start, s.end)]
+        top = Counter(ids.tolist()).most_common(1)
+        out.append(names[top[0][0]] if top and top[0][0] != NONE else "")
+    return out
+
+
+def knn(inputs: tuple, documents: list[Document], located: list[Located], split: Split,
+        seed: int) -> dict[str, list]:
+    """Baseline (a): each held-out sentence takes the majority label of its 7 nearest coded-file
+    sentences (cosine over e5)."""
+    sentences, _, vectors = inputs
+    train = np.array([f in split.coded for f, _ in sentences])
+    test = np.array([f in split.held_out for f, _ in sentences])
+    sims = vectors[test] @ vectors[train].T
+    nearest = np.argsort(-sims, axis=1)[:, :K]
+    out = {}
+    for level in LEVELS:
+        labels = np.array(sentence_labels(sentences, documents, located, level), dtype=object)[train]
+        votes = [Counter(labels[row].tolist()).most_common(1)[0][0] for row in nearest]
+        held = [pair for pair, t in zip(sentences, test) if t]
+        out[level] = [(f, s.start, s.end, v) for (f, s), v in zip(held, votes)]
+    return out
+
+
+def bertopic_semi(inputs: tuple, documents: list[Document], located: list[Located], split: Split,
+                  seed: int) -> dict[str, list]:
+    """Baseline (b): BERTopic fitted with the coded sentences' labels (``y``; -1 elsewhere);
+    each topic is named by the majority label of the coded sentences in it (none: uncoded)."""
+    from bertopic import BERTopic
+    from umap import UMAP
+
+    sentences, docs, vectors = inputs
+    train = [f in split.coded for f, _ in sentences]
+    out = {}
+    for level in LEVELS:
+        labels = sentence_labels(sentences, documents, located, level)
+        names = sorted({lab for lab, t in zip(labels, train) if t and lab})
+        y = [names.index(lab) if t and lab else -1 for lab, t in zip(labels, train)]
+        umap_model = UMAP(n_neighbors=15, n_components=5, min_dist=0.0, metric="cosine", random_state=seed)
+        model = BERTopic(umap_model=umap_model, min_topic_size=5)
+        topics, _ = model.fit_transform(docs, embeddings=vectors, y=y)
+        named: dict[int, Counter] = {}
+        for topic, lab, t in zip(topics, labels, train):
+            if t:
+                named.setdefault(topic, Counter())[lab] += 1
+        topic_label = {t: c.most_common(1)[0][0] for t, c in named.items() if t >= 0}
+        out[level] = [(f, s.start, s.end, topic_label.get(topic, ""))
+                      for (f, s), topic in zip(sentences, topics) if f in split.held_out]
+    return out
+
+
+SYSTEMS = {"knn": knn, "bertopic": bertopic_semi}
+RANDOM = {"bertopic"}
+
+
+def score_set(folder: Path, cfg, seeds: list[int], systems: list[str], cache) -> dict:
+    _, documents, quotes = load_set(folder, cfg)
+    located, _ = locate_all(quotes, {d.name: d.text for d in documents})
+    inputs = bertopic_inputs(Corpus(tuple(documents)), cfg, cache)
+    results: dict = {}
+    for share in SHARES:
+        split = Split.first([d.name for d in documents], share)
+        for system in systems:
+            runs = []
+            for seed in seeds if system in RANDOM else seeds[:1]:
+                suggested = SYSTEMS[system](inputs, documents, located, split, seed)
+                runs.append(score_split(documents, located, suggested, split))
+            results.setdefault(f"{share:.2f}", {})[system] = {
+                level: {k: round(float(np.mean([r[level][k] for r in runs])), 4) for k in runs[0][level]}
+                for level in LEVELS}
+    return results
+
+
+def table(results: dict, share: str = "0.25") -> str:
+    head = ("| set | system | theme κ | theme F1 | code κ | code F1 | code F1 (used) | coverage "
+            "| filler rejection |")
+    lines = [head, "|" + "---|" * 9]
+    for key, by_share in results.items():
+        for system, r in by_share[share].items():
+            t, c = r["theme"], r["code"]
+            lines.append(f"| {key} | {system} | {t['kappa']:.2f} | {t['macro_f1']:.2f} | {c['kappa']:.2f} | "
+                         f"{c['macro_f1']:.2f} | {c['macro_f1_seen']:.2f} | {t['coverage']:.2f} | "
+                         f"{t['filler_rejection']:.2f} |")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--benchmark", type=Path, default=ROOT.parent / "shared" / "benchmark")
+    parser.add_argument("--config", type=Path, default=None)
+    parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
+    parser.add_argument("--systems", default="knn,bertopic")
+    parser.add_argument("--sets", default="", help="study/lang,… e.g. gp_iran/en (default: all)")
+    parser.add_argument("--set", dest="overrides", action="append", default=[], metavar="SECTION.KEY=VALUE")
+    args = parser.parse_args()
+    cfg, cache = bench_setup(args)
+    wanted = set(filter(None, args.sets.split(",")))
+    results = {}
+    for folder in sorted(args.benchmark.glob("*/*/coding.csv")):
+        key = f"{folder.parent.parent.name}/{folder.parent.name}"
+        if wanted and key not in wanted:
+            continue
+        results[key] = score_set(folder.parent, cfg, args.seeds, args.systems.split(","), cache)
+        print("\n".join(table({key: results[key]}).splitlines()[2:]), flush=True)
+    (ROOT / "bench" / "results" / "assist.json").write_text(json.dumps(results, indent=2) + "\n")
+    for share in (f"{s:.2f}" for s in SHARES):
+        print(f"\n{share} of the files coded\n" + table(results, share))
+
+
+if __name__ == "__main__":
+    main()
