@@ -11,6 +11,9 @@ and the code level, with the coders' own labels (no mapping):
 - coverage (coded characters given some label) and filler rejection (uncoded ones left without).
 
 Systems side by side:
+- ``mazmun``: the analyze stages up to the clustering space on every file, then
+  ``stages.suggest``: the coders' units (each labelled with the coded span most of it lies in,
+  else uncoded) teach whether a unit is codable, and which of their themes and codes it takes;
 - ``knn``: a plain 7-nearest-neighbour vote over e5 embeddings of participant sentences, each
   coded-file sentence labelled with the coded span it lies in, else uncoded;
 - ``bertopic``: BERTopic's semi-supervised mode as a user would run it (``fit`` with the coded
@@ -36,6 +39,8 @@ from quality import ROOT, bench_setup, bertopic_inputs, load_set  # noqa: E402
 from pipeline.evaluate.coding import Located, locate_all  # noqa: E402
 from pipeline.evaluate.compare import positions  # noqa: E402
 from pipeline.evaluate.scoring import NONE, kappa  # noqa: E402
+from pipeline.flow import STAGES, models_for, run_stage  # noqa: E402
+from pipeline.stages.suggest import SuggestConfig, suggest  # noqa: E402
 from pipeline.types import Corpus, Document  # noqa: E402
 
 LEVELS = ("theme", "code")
@@ -119,7 +124,7 @@ def knn(inputs: tuple, documents: list[Document], located: list[Located], split:
         seed: int) -> dict[str, list]:
     """Baseline (a): each held-out sentence takes the majority label of its 7 nearest coded-file
     sentences (cosine over e5)."""
-    sentences, _, vectors = inputs
+    sentences, _, vectors, _ = inputs
     train = np.array([f in split.coded for f, _ in sentences])
     test = np.array([f in split.held_out for f, _ in sentences])
     sims = vectors[test] @ vectors[train].T
@@ -140,7 +145,7 @@ def bertopic_semi(inputs: tuple, documents: list[Document], located: list[Locate
     from bertopic import BERTopic
     from umap import UMAP
 
-    sentences, docs, vectors = inputs
+    sentences, docs, vectors, _ = inputs
     train = [f in split.coded for f, _ in sentences]
     out = {}
     for level in LEVELS:
@@ -160,14 +165,42 @@ def bertopic_semi(inputs: tuple, documents: list[Document], located: list[Locate
     return out
 
 
-SYSTEMS = {"knn": knn, "bertopic": bertopic_semi}
+def mazmun(inputs: tuple, documents: list[Document], located: list[Located], split: Split,
+           seed: int) -> dict[str, list]:
+    """mazmun's suggestions (``stages.suggest``) over its own meaning units and space."""
+    state = inputs[3]
+    units, x = state["segmentation"].segments, state["space"]
+    codes = unit_labels(units, documents, located, "code")
+    theme_of = {q.quote.labels["code"]: q.quote.labels["theme"] for q in reversed(located)}
+    taught = {i: c for i, (u, c) in enumerate(zip(units, codes)) if u.file in split.coded}
+    found = suggest(x, taught, theme_of, SuggestConfig())
+    return {level: [(u.file, u.start, u.end, getattr(s, level)) for u, s in zip(units, found)
+                    if u.file in split.held_out] for level in LEVELS}
+
+
+def unit_labels(units, documents: list[Document], located: list[Located], level: str) -> list[str]:
+    """Each unit's label: the coded span most of its characters lie in, else "" (uncoded)."""
+    return sentence_labels([(u.file, u) for u in units], documents, located, level)
+
+
+def analysis(sources, cfg, cache) -> dict:
+    """The analyze stages up to the clustering space (what suggestions are made in)."""
+    state = {"sources": sources}
+    models = models_for(cfg, cache)
+    for stage in STAGES[:STAGES.index(next(s for s in STAGES if s.name == "lexical")) + 1]:
+        run_stage(stage, state, cfg, models)
+    return state
+
+
+SYSTEMS = {"mazmun": mazmun, "knn": knn, "bertopic": bertopic_semi}
 RANDOM = {"bertopic"}
 
 
 def score_set(folder: Path, cfg, seeds: list[int], systems: list[str], cache) -> dict:
-    _, documents, quotes = load_set(folder, cfg)
+    sources, documents, quotes = load_set(folder, cfg)
     located, _ = locate_all(quotes, {d.name: d.text for d in documents})
-    inputs = bertopic_inputs(Corpus(tuple(documents)), cfg, cache)
+    inputs = (*bertopic_inputs(Corpus(tuple(documents)), cfg, cache),
+              analysis(sources, cfg, cache) if "mazmun" in systems else None)
     results: dict = {}
     for share in SHARES:
         split = Split.first([d.name for d in documents], share)
@@ -200,7 +233,7 @@ def main() -> None:
     parser.add_argument("--benchmark", type=Path, default=ROOT.parent / "shared" / "benchmark")
     parser.add_argument("--config", type=Path, default=None)
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
-    parser.add_argument("--systems", default="knn,bertopic")
+    parser.add_argument("--systems", default="mazmun,knn,bertopic")
     parser.add_argument("--sets", default="", help="study/lang,… e.g. gp_iran/en (default: all)")
     parser.add_argument("--set", dest="overrides", action="append", default=[], metavar="SECTION.KEY=VALUE")
     args = parser.parse_args()
