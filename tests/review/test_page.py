@@ -156,9 +156,14 @@ class Page:
         return [json.loads(line) for line in text[:text.rindex("\n")].splitlines()]
 
     def fill(self, css: str, text: str) -> None:
-        box = self.find(css)
-        box.clear()
-        box.send_keys(text)
+        """Type ``text`` into the field, again from the start if the page redrew it meanwhile."""
+        def typed(_driver) -> bool:
+            box = self.find(css)
+            box.clear()
+            box.send_keys(text)
+            return True
+
+        self.wait.until(typed)
 
 
 def _codes_by_size(run: Path) -> list[dict]:
