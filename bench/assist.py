@@ -37,6 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from quality import ROOT, bench_setup, bertopic_inputs, load_set  # noqa: E402
 
 from pipeline.evaluate.coding import Located, locate_all  # noqa: E402
+from pipeline.evaluate.compare import paint as painted  # noqa: E402
 from pipeline.evaluate.compare import positions  # noqa: E402
 from pipeline.evaluate.scoring import NONE, kappa  # noqa: E402
 from pipeline.flow import STAGES, models_for, run_stage  # noqa: E402
@@ -64,15 +65,9 @@ class Split:
 
 def paint(documents: list[Document], spans: list[tuple[str, int, int, str]],
           names: list[str]) -> np.ndarray:
-    """Label ids (index in ``names``; NONE for uncoded) of the documents' participant characters;
-    the longest span is painted first, so a span nested in another keeps its own label."""
+    """Label ids (index in ``names``; NONE for uncoded) of the documents' participant characters."""
     at = positions(documents)
-    ids = {n: i for i, n in enumerate(names)}
-    out = np.full(at.total, NONE)
-    for file, start, end, label in sorted(spans, key=lambda s: s[1] - s[2]):
-        if label and file in at.index:
-            out[at.rows(file, start, end)] = ids[label]
-    return out
+    return painted(at, [s for s in spans if s[0] in at.index], names)[0]
 
 
 def scores(gold: np.ndarray, pred: np.ndarray, seen: set[int]) -> dict[str, float]:

@@ -91,10 +91,12 @@ def positions(documents: list[Document]) -> Positions:
     return Positions(index, base, total)
 
 
-def _paint(at: Positions, items: list[tuple[str, int, int, str]]) -> tuple[np.ndarray, list[str]]:
+def paint(at: Positions, items: list[tuple[str, int, int, str]],
+          names: list[str] | None = None) -> tuple[np.ndarray, list[str]]:
     """Label ids per character from (file, start, end, label) spans; the longest span is painted
-    first, so a quote nested in another keeps its own label. Also the sorted label names."""
-    names = sorted({label for *_, label in items if label})
+    first, so a quote nested in another keeps its own label. Also the label names (``names``, or
+    the spans' labels sorted), whose index each id is."""
+    names = names if names is not None else sorted({label for *_, label in items if label})
     ids = {n: i for i, n in enumerate(names)}
     arr = np.full(at.total, NONE)
     for file, start, end, label in sorted(items, key=lambda item: item[1] - item[2]):
@@ -105,9 +107,9 @@ def _paint(at: Positions, items: list[tuple[str, int, int, str]]) -> tuple[np.nd
 
 def char_labels(documents: list[Document], located: list[Located], spans: list[AutoSpan]) -> Chars:
     at = positions(documents)
-    gold = {level: _paint(at, [(q.quote.file, q.start, q.end, q.quote.labels[level]) for q in located])
+    gold = {level: paint(at, [(q.quote.file, q.start, q.end, q.quote.labels[level]) for q in located])
             for level in LEVELS}
-    auto = {level: _paint(at, [(s.file, s.start, s.end, getattr(s, level)) for s in spans])
+    auto = {level: paint(at, [(s.file, s.start, s.end, getattr(s, level)) for s in spans])
             for level in AUTO_LEVELS}
     return Chars(at, {k: v[0] for k, v in gold.items()}, {k: v[0] for k, v in auto.items()},
                  {k: v[1] for k, v in gold.items()}, {k: v[1] for k, v in auto.items()})
