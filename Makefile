@@ -31,7 +31,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 .PHONY: help venv analyze compare export review import-codebook test test-fast lint bench-assist bench-digest bench-speed bench-quality bench-parity bench-ceiling bench-turns clean
 
 help:
-	@echo "make analyze [IN=folder] [CONFIG=configs/x.yaml] [OUT=runs/name] [SET='cluster.min_cluster_size=5']"
+	@echo "make analyze [IN=folder] [CONFIG=configs/x.yaml] [OUT=runs/name] [SET='cluster.min_cluster_size=5'] [CODING=coding.csv]"
 	@echo "             [DECISIONS=runs/<reviewed run>]   carry coders' decisions over to the new run"
 	@echo "             [INTERVIEWER='Dana Roe']   the interviewer, as the transcripts name them"
 	@echo "make compare RUN=runs/<run> CODING=coding.csv|project.qdpx|codebook.qdc [TRANSCRIPTS=folder] [LEVEL=…]"
@@ -61,8 +61,8 @@ $(STAMP): pyproject.toml
 
 analyze: $(STAMP)
 	$(PY) -m pipeline analyze $(IN) --config $(CONFIG) $(if $(OUT),--out $(OUT)) \
-		$(if $(DECISIONS),--decisions $(DECISIONS)) $(foreach s,$(SET),--set $(s)) \
-		$(if $(INTERVIEWER),--interviewer "$(INTERVIEWER)")
+		$(if $(DECISIONS),--decisions $(DECISIONS)) $(if $(CODING),--coding $(CODING)) \
+		$(foreach s,$(SET),--set $(s)) $(if $(INTERVIEWER),--interviewer "$(INTERVIEWER)")
 
 compare: $(STAMP)
 	@test -n "$(RUN)" -a -n "$(CODING)" || { echo "usage: make compare RUN=runs/<run> CODING=coding.csv"; exit 2; }

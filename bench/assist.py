@@ -36,12 +36,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from quality import ROOT, bench_setup, bertopic_inputs, load_set  # noqa: E402
 
-from pipeline.evaluate.coding import Located, locate_all  # noqa: E402
 from pipeline.evaluate.compare import paint as painted  # noqa: E402
 from pipeline.evaluate.compare import positions  # noqa: E402
 from pipeline.evaluate.scoring import NONE, kappa  # noqa: E402
 from pipeline.flow import STAGES, models_for, run_stage  # noqa: E402
-from pipeline.stages.suggest import SuggestConfig, suggest  # noqa: E402
+from pipeline.stages.suggest import Coding, SuggestConfig, suggest_codes  # noqa: E402
+from pipeline.text.coding import Located, locate_all  # noqa: E402
 from pipeline.types import Corpus, Document  # noqa: E402
 
 LEVELS = ("theme", "code")
@@ -162,15 +162,17 @@ def bertopic_semi(inputs: tuple, documents: list[Document], located: list[Locate
 
 def mazmun(inputs: tuple, documents: list[Document], located: list[Located], split: Split,
            seed: int) -> dict[str, list]:
-    """mazmun's suggestions (``stages.suggest``) over its own meaning units and space."""
+    """mazmun's suggestions over its own meaning units and space: the suggest stage, as
+    ``analyze --coding`` runs it, taught the coding of the coded files."""
     state = inputs[3]
-    units, x = state["segmentation"].segments, state["space"]
-    codes = unit_labels(units, documents, located, "code")
-    theme_of = {q.quote.labels["code"]: q.quote.labels["theme"] for q in reversed(located)}
-    taught = {i: c for i, (u, c) in enumerate(zip(units, codes)) if u.file in split.coded}
-    found = suggest(x, taught, theme_of, SuggestConfig())
-    return {level: [(u.file, u.start, u.end, getattr(s, level)) for u, s in zip(units, found)
-                    if u.file in split.held_out] for level in LEVELS}
+    coding = Coding("bench", tuple(q.quote for q in located if q.quote.file in split.coded))
+    found = suggest_codes(state["corpus"], state["units"], state["space"], coding, SuggestConfig())
+    pairs = [(u, s) for u, s in zip(state["units"], found.suggestions) if u.file in split.held_out]
+    return {level: [(u.file, u.start, u.end, _label(s, level)) for u, s in pairs] for level in LEVELS}
+
+
+def _label(s, level: str) -> str:
+    return s.theme if level == "theme" else s.code
 
 
 def unit_labels(units, documents: list[Document], located: list[Located], level: str) -> list[str]:

@@ -22,9 +22,9 @@ import numpy as np
 from quality import ROOT, bench_parser, bench_setup, finish, load_set
 
 sys.path.insert(0, str(ROOT))
-from pipeline.evaluate.coding import locate_all  # noqa: E402
 from pipeline.evaluate.compare import AutoSpan, compare  # noqa: E402
 from pipeline.flow import Clock, models_for, run_stages  # noqa: E402
+from pipeline.text.coding import locate_all  # noqa: E402
 
 LEVELS = ("theme", "code")
 

@@ -25,7 +25,6 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("NUMBA_CACHE_DIR", str(ROOT / ".cache" / "numba"))
 
-from pipeline.evaluate.coding import CodedQuote, parse_coding  # noqa: E402
 from pipeline.evaluate.compare import AutoSpan, compare  # noqa: E402
 from pipeline.flow import Clock, models_for, run_stages  # noqa: E402
 from pipeline.models.cache import EmbeddingCache  # noqa: E402
@@ -33,6 +32,7 @@ from pipeline.run_config import Config, load_config  # noqa: E402
 from pipeline.runs.sources import read_sources  # noqa: E402
 from pipeline.stages.ingest import ingest  # noqa: E402
 from pipeline.stages.preprocess import preprocess  # noqa: E402
+from pipeline.text.coding import CodedQuote, parse_coding  # noqa: E402
 from pipeline.types import Corpus, Document, SourceFile  # noqa: E402
 
 METRICS = ("nmi", "ami", "ari", "coverage", "filler_rejection", "recall")

@@ -44,6 +44,9 @@ def _parser() -> argparse.ArgumentParser:
     analyze.add_argument("--decisions", type=Path, metavar="RUN",
                          help="carry coders' decisions over from a reviewed run "
                          "(its folder or its decisions.jsonl)")
+    analyze.add_argument("--coding", type=Path, metavar="FILE",
+                         help="the coders' coding of some files (coding .csv, a QDA project .qdpx, or a "
+                         "reviewed run): suggest their codes for the rest")
     analyze.add_argument("--interviewer", action="append", default=[], metavar="NAME",
                          help="a speaker who is the interviewer, as the transcripts name them "
                          "(repeatable; adds to ingest.interviewers)")
@@ -124,7 +127,7 @@ def _analyze(args: argparse.Namespace) -> int:
         cfg = replace(cfg, ingest=replace(cfg.ingest, interviewers=cfg.ingest.interviewers
                                           + tuple(args.interviewer)))
     out = args.out or Path("runs") / f"{args.folder.resolve().name}-{time.strftime('%Y%m%d-%H%M%S')}"
-    result = analyze(args.folder, cfg, out, log=not args.quiet, decisions=args.decisions)
+    result = analyze(args.folder, cfg, out, log=not args.quiet, decisions=args.decisions, coding=args.coding)
     counts = result.manifest["counts"]
     carried = result.manifest.get("carried")
     if carried:

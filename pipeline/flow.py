@@ -31,6 +31,7 @@ from pipeline.stages.preprocess import preprocess
 from pipeline.stages.relevance import LOW, mark_relevance
 from pipeline.stages.segment import segment
 from pipeline.stages.study import Study
+from pipeline.stages.suggest import Coding, Suggested, suggest_codes
 from pipeline.types import Corpus, Segmentation, SourceFile
 
 State = dict[str, Any]
@@ -54,8 +55,9 @@ class Stage:
 VIEWS: dict[str, tuple[str, Callable[[Any], Any]]] = {
     "texts": ("corpus", lambda corpus: corpus.texts),
     "units": ("segmentation", lambda seg: seg.segments),
+    "open": ("suggested", lambda suggested: suggested.open),
 }
-INPUTS = ("sources",)  # what the runner puts in the state before the first stage
+INPUTS = ("sources", "coding")  # what the runner puts in the state before the first stage
 
 
 def _sentences(state: State) -> list:
@@ -81,6 +83,29 @@ def _clustered(state: State, cfg: Config) -> dict[str, Any]:
             "attached": int((labels >= 0).sum()) - clustered, "unassigned": int((labels < 0).sum())}
 
 
+def _suggested(state: State, cfg: Config) -> dict[str, Any]:
+    found: Suggested = state["suggested"]
+    if not found.suggestions:
+        return {"coding": None}
+    return {"coding": found.source, "quotes_located": found.located, "quotes_missing": len(found.missing),
+            "codes": len(found.theme_of), "themes": len(set(found.theme_of.values())),
+            "units": found.counts()}
+
+
+def _says_suggested(state: State) -> list[str]:
+    found: Suggested = state["suggested"]
+    if not found.suggestions:
+        return []
+    n = found.counts()
+    lines = [f"coding: {found.located} quotes of {len(found.theme_of)} codes taught {n['human']} units; "
+             f"suggested {n['suggested']}, {n['new']} new (to open clustering), "
+             f"{n['uncoded']} uncoded"]
+    if found.missing:
+        lines.append(f"coding: {len(found.missing)} quotes not found in the transcripts "
+                     f"(first: {found.missing[0].file} row {found.missing[0].row})")
+    return lines
+
+
 STAGES: tuple[Stage, ...] = (
     Stage("ingest", usable_corpus, ("sources",), ("corpus",), ("ingest",), record=_ingested,
           says=lambda state: summary(state["corpus"].interviewers)),
@@ -101,12 +126,14 @@ STAGES: tuple[Stage, ...] = (
           ("lexical", "reduce", "seed"), ("encode",),
           record=lambda state, cfg: {"dimensions": state["lexical_dimensions"], "weight": cfg.lexical.weight,
                                      "by_meaning": by_meaning(state["segmentation"].segments, cfg.lexical)}),
-    Stage("reduce", layouts, ("space",), ("layouts",), ("reduce", "cluster", "seed"),
+    Stage("suggest", suggest_codes, ("corpus", "units", "space", "coding"), ("suggested",), ("suggest",),
+          record=_suggested, says=_says_suggested),
+    Stage("reduce", layouts, ("space", "open"), ("layouts",), ("reduce", "cluster", "seed"),
           record=lambda state, cfg: {"runs": len(state["layouts"]),
                                      "dimensions": int(state["layouts"][0].shape[1])
-                                     if len(state["space"]) else 0}),
-    Stage("cluster", assign_codes, ("space", "layouts"), ("clusters", "labels", "probs"), ("cluster",),
-          record=_clustered),
+                                     if len(state["layouts"][0]) else 0}),
+    Stage("cluster", assign_codes, ("space", "open", "layouts"), ("clusters", "labels", "probs"),
+          ("cluster",), record=_clustered),
     Stage("hierarchy", code_themes, ("space", "labels"), ("themes",), ("hierarchy",),
           record=lambda state, cfg: {"themes": len(set(state["themes"].tolist()))}),
     Stage("labels", label_codes, ("units", "space", "labels", "probs", "themes"), ("codebook",), ("labels",),
@@ -141,6 +168,7 @@ class Stages:
     model_id: str
     study: Study
     space: np.ndarray  # each unit's vector in the space it was clustered in
+    suggested: Suggested  # the coders' codes suggested (nothing without --coding)
 
 
 def run_stage(stage: Stage, state: State, cfg: Config, models: Models) -> None:
@@ -158,9 +186,10 @@ def models_for(cfg: Config, cache: EmbeddingCache | None) -> Models:
 
 
 def run_stages(sources: list[SourceFile], cfg: Config, models: Models, clock: Clock,
-               log: bool = True) -> Stages:
-    """Every stage in order, each timed and counted in ``clock``."""
-    state: State = {"sources": sources}
+               log: bool = True, coding: Coding | None = None) -> Stages:
+    """Every stage in order, each timed and counted in ``clock``; with the coders' ``coding``,
+    their codes suggested for the other units."""
+    state: State = {"sources": sources, "coding": coding}
     for stage in STAGES:
         with clock.stage(stage.name, log) as record:
             run_stage(stage, state, cfg, models)
@@ -168,4 +197,4 @@ def run_stages(sources: list[SourceFile], cfg: Config, models: Models, clock: Cl
         for line in stage.says(state) if log else ():
             print(f"mazmun: {line}", file=sys.stderr, flush=True)
     return Stages(state["corpus"], state["segmentation"], state["codebook"], state["model"],
-                  state["study"], state["space"])
+                  state["study"], state["space"], state["suggested"])

@@ -21,6 +21,7 @@ from pipeline.stages.preprocess import PreprocessConfig
 from pipeline.stages.relevance import RelevanceConfig
 from pipeline.stages.segment import SegmentConfig
 from pipeline.stages.study import StudyConfig
+from pipeline.stages.suggest import SuggestConfig
 
 SECTIONS = {
     "study": StudyConfig,
@@ -30,6 +31,7 @@ SECTIONS = {
     "segment": SegmentConfig,
     "embed": EmbedConfig,
     "lexical": LexicalConfig,
+    "suggest": SuggestConfig,
     "reduce": ReduceConfig,
     "cluster": ClusterConfig,
     "hierarchy": HierarchyConfig,
@@ -50,6 +52,7 @@ class Config:
     segment: SegmentConfig = field(default_factory=SegmentConfig)
     embed: EmbedConfig = field(default_factory=EmbedConfig)
     lexical: LexicalConfig = field(default_factory=LexicalConfig)
+    suggest: SuggestConfig = field(default_factory=SuggestConfig)
     reduce: ReduceConfig = field(default_factory=ReduceConfig)
     cluster: ClusterConfig = field(default_factory=ClusterConfig)
     hierarchy: HierarchyConfig = field(default_factory=HierarchyConfig)

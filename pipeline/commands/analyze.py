@@ -17,6 +17,7 @@ from pipeline.flow import Clock, models_for, run_stages
 from pipeline.models.cache import embedding_cache
 from pipeline.run_config import Config
 from pipeline.runs import render
+from pipeline.runs.coding import read_teaching
 from pipeline.runs.decision_log import DECISIONS
 from pipeline.runs.files import check_output, write_run
 from pipeline.runs.folder import Previous, read_previous
@@ -55,21 +56,24 @@ def previous_run(path: Path | None, out: Path) -> Previous | None:
 
 
 def analyze(folder: Path, cfg: Config, out: Path, log: bool = True,
-            decisions: Path | None = None) -> RunResult:
+            decisions: Path | None = None, coding: Path | None = None) -> RunResult:
     """Run the whole pipeline on ``folder`` and write the run folder ``out``; with ``decisions``
-    (a reviewed run or its decisions.jsonl), carry the coders' decisions over to the new codes."""
+    (a reviewed run or its decisions.jsonl), carry the coders' decisions over to the new codes;
+    with ``coding`` (their coding of some files, or a reviewed run), suggest their codes for the
+    rest."""
     started = time.strftime("%Y-%m-%dT%H:%M:%S%z")
     previous = previous_run(decisions, out)
+    teaching = read_teaching(coding) if coding is not None else None
     check_output(out, folder)
     clock = Clock()
     with clock.stage("read", log) as rec:
         sources = read_sources(folder, cfg.ingest)
         rec.update(files=len(sources), bytes=sum(len(s.data) for s in sources))
     with embedding_cache(cfg.embed.cache_dir, cfg.embed.cache) as cache:
-        done = run_stages(sources, cfg, models_for(cfg, cache), clock, log)
+        done = run_stages(sources, cfg, models_for(cfg, cache), clock, log, teaching)
     corpus, seg, book = done.corpus, done.segmentation, done.codebook
     manifest = render.manifest(done, cfg, folder, started, clock.stages)
-    files = render.files(corpus, seg, book, cfg, folder.name, done.study)
+    files = render.files(corpus, seg, book, cfg, folder.name, done.study, done.suggested)
     if previous is not None:
         carried = carry(previous, corpus, seg, book, files["codebook.json"], cfg)
         manifest["carried"] = {"from": str(previous.run.path), **carried.summary()}

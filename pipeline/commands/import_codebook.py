@@ -12,7 +12,6 @@ from typing import Any
 from pipeline.decisions import log as dec
 from pipeline.errors import E_EXCHANGE, MazmunError
 from pipeline.evaluate import codebooks as hc
-from pipeline.evaluate.coding import CodedQuote
 from pipeline.exchange.refi import read_project, read_qdc
 from pipeline.run_config import Config
 from pipeline.runs.decision_log import DECISIONS
@@ -20,6 +19,7 @@ from pipeline.runs.files import check_destination, write_atomic
 from pipeline.runs.folder import RunFolder
 from pipeline.runs.tables import HUMAN_COLUMNS, to_csv
 from pipeline.runs.vectors import code_vectors, embed_run_texts
+from pipeline.text.coding import CodedQuote
 
 
 def read_human_codebook(path: Path) -> tuple[list[hc.HumanCode], list[CodedQuote]]:

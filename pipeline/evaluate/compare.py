@@ -15,8 +15,8 @@ import numpy as np
 
 from pipeline.config import check
 from pipeline.errors import E_CODING, MazmunError
-from pipeline.evaluate.coding import LEVELS, CodedQuote, Located, locate_all
 from pipeline.evaluate.scoring import NONE, apply, f1_table, mapping, overlap, score
+from pipeline.text.coding import LEVELS, CodedQuote, Located, locate_all
 from pipeline.types import PARTICIPANT, Document
 
 AUTO_LEVELS = ("code", "theme")

@@ -21,8 +21,8 @@ from xml.etree import ElementTree as ET
 
 from pipeline.decisions.log import State
 from pipeline.errors import E_EXCHANGE, MazmunError
-from pipeline.evaluate.coding import CodedQuote
 from pipeline.text.archive import ArchiveError, open_zip, read_member
+from pipeline.text.coding import CodedQuote
 from pipeline.types import Document
 
 PROJECT_NS = "urn:QDA-XML:project:1.0"

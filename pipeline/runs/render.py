@@ -17,6 +17,7 @@ from pipeline.runs import report, tables
 from pipeline.stages.codebook import Codebook
 from pipeline.stages.interviewers import summary
 from pipeline.stages.study import Study
+from pipeline.stages.suggest import Suggested
 from pipeline.types import Corpus, Segmentation
 
 PACKAGES = ("mazmun", "numpy", "scikit-learn", "umap-learn", "hazm", "spacy", "spacy-lookups-data",
@@ -34,17 +35,18 @@ def _versions() -> dict[str, str]:
 
 
 def files(corpus: Corpus, seg: Segmentation, book: Codebook, cfg: Config,
-                 name: str, study: Study | None = None) -> dict[str, bytes]:
+          name: str, study: Study | None = None, suggested: Suggested | None = None) -> dict[str, bytes]:
     """Every file of the run folder but the manifest (which records what the others hold)."""
-    rows = tables.segment_rows(seg.segments, book, {d.name: d.marks for d in corpus.documents})
+    rows = tables.segment_rows(seg.segments, book, {d.name: d.marks for d in corpus.documents}, suggested)
+    columns = tables.segment_columns(suggested)
     out: dict[str, str | bytes] = {
-        "segments.csv": tables.to_csv(rows, tables.SEGMENT_COLUMNS),
-        "segments.parquet": tables.segments_parquet(rows),
+        "segments.csv": tables.to_csv(rows, columns),
+        "segments.parquet": tables.segments_parquet(rows, columns),
         "dropped.csv": tables.dropped_csv(seg.dropped),
         "codebook.json": tables.codebook_json(book, seg.segments),
         "codebook.csv": tables.codebook_csv(book, seg.segments, cfg.labels.n_quotes),
         "report.md": report.render(book, seg.segments, len(seg.dropped), name, study,
-                                   tuple(summary(corpus.interviewers))),
+                                   tuple(summary(corpus.interviewers)), suggested),
         "config.yaml": yaml.safe_dump(to_dict(cfg), allow_unicode=True, sort_keys=False),
     }
     return {k: v.encode("utf-8") if isinstance(v, str) else v for k, v in out.items()}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pipeline.stages.codebook import Codebook, Entry
 from pipeline.stages.study import Study
+from pipeline.stages.suggest import HUMAN, NEW, SUGGESTED, Suggested
 from pipeline.types import Segment
 
 HOW_TO_READ = """\
@@ -18,10 +19,13 @@ line is yours to draw. Talk only one signal doubted was kept; its units carry th
 probability 0 in `segments.csv`."""
 
 
+def _short(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit].rstrip() + " …"
+
+
 def _quote(seg: Segment, limit: int = 400) -> str:
-    text = " ".join(seg.text.split())
-    text = text if len(text) <= limit else text[:limit].rstrip() + " …"
-    return f"> {text}\n> — `{seg.file}`, {seg.speaker}"
+    return f"> {_short(seg.text, limit)}\n> — `{seg.file}`, {seg.speaker}"
 
 
 def _code_block(code: Entry, by_id: dict[str, Segment], attached: int) -> list[str]:
@@ -57,9 +61,53 @@ def _overview(book: Codebook, segments: tuple[Segment, ...], n_dropped: int, att
     return lines
 
 
+def _suggested_code(code: str, rows: list[tuple[Segment, float, tuple[int, ...]]], n_human: int,
+                    segments: tuple[Segment, ...]) -> list[str]:
+    mean = sum(c for _, c, _ in rows) / len(rows) if rows else 0.0
+    lines = [f"#### {code}", f"Coded by you: {n_human} units; suggested: {len(rows)}"
+             + (f" (mean confidence {mean:.2f}); the most confident:" if rows else "."), ""]
+    for seg, confidence, evidence in sorted(rows, key=lambda r: -r[1])[:3]:
+        lines.append(_quote(seg, 300) + f" · confidence {confidence:.2f}")
+        if evidence:
+            like = segments[evidence[0]]
+            lines.append(f"> like your `{like.file}` ({like.speaker}): “{_short(like.text, 160)}”")
+        lines.append("")
+    return lines
+
+
+def suggestions_section(suggested: Suggested, segments: tuple[Segment, ...]) -> list[str]:
+    """The coders' codes with the units they coded and those suggested for them, by theme."""
+    n = suggested.counts()
+    lines = ["## Your codes, suggested for the rest", "",
+             f"`--coding {suggested.source}`: {suggested.located} coded quotes gave {n[HUMAN]} units your "
+             f"codes. mazmun suggests your codes for {n[SUGGESTED]} more units; {n['uncoded']} units are "
+             f"uncoded talk (left so by you, or taken for it). {n[NEW]} units fit none of your codes "
+             "(*new*): they went to open clustering, and the candidate codes further down come from them "
+             "alone. Every suggestion "
+             "is in `segments.csv` (`suggested_code`, `suggested_theme`, `confidence`, `source`, "
+             "`evidence`: your units most like it); accept or reject them on the review page.", ""]
+    if suggested.missing:
+        lines += [f"{len(suggested.missing)} coded quotes were not found in the transcripts (first: "
+                  f"`{suggested.missing[0].file}`, row {suggested.missing[0].row}).", ""]
+    by_code: dict[str, list[tuple[Segment, float, tuple[int, ...]]]] = {c: [] for c in suggested.theme_of}
+    human: dict[str, int] = {}
+    for seg, s in zip(segments, suggested.suggestions):
+        if s.source == SUGGESTED:
+            by_code[s.code].append((seg, s.confidence, s.evidence))
+        elif s.source == HUMAN:
+            human[s.code] = human.get(s.code, 0) + 1
+    for theme in sorted(set(suggested.theme_of.values())):
+        lines += [f"### {theme}", ""]
+        for code in sorted(c for c, t in suggested.theme_of.items() if t == theme):
+            lines += _suggested_code(code, by_code[code], human.get(code, 0), segments)
+    return lines
+
+
 def render(book: Codebook, segments: tuple[Segment, ...], n_dropped: int, corpus_name: str,
-           study: Study | None = None, interviewers: tuple[str, ...] = ()) -> str:
-    """report.md; ``interviewers``: who was taken for the interviewer, a line per choice."""
+           study: Study | None = None, interviewers: tuple[str, ...] = (),
+           suggested: Suggested | None = None) -> str:
+    """report.md; ``interviewers``: who was taken for the interviewer, a line per choice;
+    ``suggested``: the coders' codes suggested for the rest (with ``--coding``)."""
     by_id = {s.segment_id: s for s in segments}
     attached: dict[str, int] = {}  # code id → units it took only by similarity (probability 0)
     for a in book.assignments:
@@ -68,6 +116,8 @@ def render(book: Codebook, segments: tuple[Segment, ...], n_dropped: int, corpus
     lines = [f"# Candidate themes: {corpus_name}", "",
              *_overview(book, segments, n_dropped, sum(attached.values()), study, interviewers),
              HOW_TO_READ, ""]
+    if suggested and suggested.suggestions:
+        lines += suggestions_section(suggested, segments)
     codes = {c.id: c for c in book.codes}
     for theme in book.themes:
         lines += [f"## {theme.id} · {theme.label}",

@@ -7,26 +7,45 @@ import io
 import json
 from typing import Any
 
-from pipeline.evaluate.coding import CodedQuote, locate_all
 from pipeline.stages.codebook import Codebook, Entry
+from pipeline.stages.suggest import HUMAN, SUGGESTED, Suggested, Suggestion
+from pipeline.text.coding import CodedQuote, locate_all
 from pipeline.text.timemarks import clock, time_at
 from pipeline.types import Dropped, Mark, Segment
 
 SEGMENT_COLUMNS = ("segment_id", "file", "speaker", "lang", "start", "end", "time", "text",
                    "code_id", "theme_id", "probability", "doubt")
+# With ``analyze --coding``: the coders' code and theme for each unit, how sure, where it comes
+# from (human | suggested | new; empty for uncoded talk), and the coders' units most like it.
+SUGGEST_COLUMNS = ("suggested_code", "suggested_theme", "confidence", "source", "evidence")
+
+
+def segment_columns(suggested: Suggested | None) -> tuple[str, ...]:
+    return SEGMENT_COLUMNS + (SUGGEST_COLUMNS if suggested and suggested.suggestions else ())
+
+
+def _suggestion(s: Suggestion, segments: tuple[Segment, ...]) -> dict[str, Any]:
+    return {"suggested_code": s.code, "suggested_theme": s.theme,
+            "confidence": s.confidence if s.source in (HUMAN, SUGGESTED) else "", "source": s.source,
+            "evidence": " ".join(segments[i].segment_id for i in s.evidence)}
 
 
 def segment_rows(segments: tuple[Segment, ...], book: Codebook,
-                 marks: dict[str, tuple[Mark, ...]] | None = None) -> list[dict[str, Any]]:
+                 marks: dict[str, tuple[Mark, ...]] | None = None,
+                 suggested: Suggested | None = None) -> list[dict[str, Any]]:
     """One row per unit; ``time``: in the recording, from the nearest time mark before the unit
-    (``marks``: each file's; "" where the transcript has none)."""
+    (``marks``: each file's; "" where the transcript has none); with the coders' coding, the
+    suggestion for each unit (``SUGGEST_COLUMNS``)."""
     marks = marks or {}
-    return [{"segment_id": s.segment_id, "file": s.file, "speaker": s.speaker, "lang": s.lang,
+    rows = [{"segment_id": s.segment_id, "file": s.file, "speaker": s.speaker, "lang": s.lang,
              "start": s.start, "end": s.end, "time": clock(time_at(marks.get(s.file, ()), s.start)),
              "text": s.text, "code_id": a.code_id,
              "theme_id": a.theme_id, "probability": a.probability if a.code_id else "",
              "doubt": s.doubt}
             for s, a in zip(segments, book.assignments)]
+    for row, found in zip(rows, suggested.suggestions if suggested else ()):
+        row.update(_suggestion(found, segments))
+    return rows
 
 
 def to_csv(rows: list[dict[str, Any]], columns: tuple[str, ...]) -> str:
@@ -37,11 +56,12 @@ def to_csv(rows: list[dict[str, Any]], columns: tuple[str, ...]) -> str:
     return buffer.getvalue()
 
 
-def segments_parquet(rows: list[dict[str, Any]]) -> bytes:
+def segments_parquet(rows: list[dict[str, Any]], columns: tuple[str, ...] = SEGMENT_COLUMNS) -> bytes:
     import pandas as pd
 
-    frame = pd.DataFrame(rows, columns=list(SEGMENT_COLUMNS))
-    frame["probability"] = pd.to_numeric(frame["probability"], errors="coerce")
+    frame = pd.DataFrame(rows, columns=list(columns))
+    for number in {"probability", "confidence"} & set(columns):
+        frame[number] = pd.to_numeric(frame[number], errors="coerce")
     buffer = io.BytesIO()
     frame.to_parquet(buffer, index=False)
     return buffer.getvalue()

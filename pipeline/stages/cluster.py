@@ -181,16 +181,23 @@ def attach_outliers(x: np.ndarray, labels: np.ndarray) -> np.ndarray:
     return out
 
 
-def layouts(space: np.ndarray, cfg: ReduceConfig, ccfg: ClusterConfig, seed: int) -> list[np.ndarray]:
-    """Stage function (reduce): the space laid out by UMAP once per run seed."""
-    seeds = run_seeds(len(space), cfg, ccfg, seed)
-    return [reduce(space, cfg, s) for s in seeds] if len(space) else [space]
+def layouts(space: np.ndarray, open_units: np.ndarray, cfg: ReduceConfig, ccfg: ClusterConfig,
+            seed: int) -> list[np.ndarray]:
+    """Stage function (reduce): the units open to clustering (``open_units``, a mask of the rows
+    of ``space``) laid out by UMAP once per run seed."""
+    x = space[open_units]
+    seeds = run_seeds(len(x), cfg, ccfg, seed)
+    return [reduce(x, cfg, s) for s in seeds] if len(x) else [x]
 
 
-def assign_codes(space: np.ndarray, found: Sequence[np.ndarray], cfg: ClusterConfig
+def assign_codes(space: np.ndarray, open_units: np.ndarray, found: Sequence[np.ndarray], cfg: ClusterConfig
                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Stage function (cluster): each unit's code in the layouts ``found`` (-1: none), before and
-    after outliers are attached to their nearest code, and its membership strength."""
+    """Stage function (cluster): each unit's code in the layouts ``found`` of the units open to
+    clustering (-1: none, and every unit not open), before and after outliers are attached to
+    their nearest code, and its membership strength."""
     clustered, probs = cluster_layouts(found, cfg)
-    labels = attach_outliers(space, clustered) if cfg.attach_outliers else clustered
-    return clustered, labels, probs
+    labels = attach_outliers(space[open_units], clustered) if cfg.attach_outliers else clustered
+    out = [np.full(len(space), -1), np.full(len(space), -1), np.zeros(len(space))]
+    for whole, part in zip(out, (clustered, labels, probs)):
+        whole[open_units] = part
+    return out[0], out[1], out[2]

@@ -1,49 +1,119 @@
-"""Assisted coding (issue 18, first part): the coders' own codes suggested for the units they have
-not coded, learned from the units they have.
+"""Assisted coding (issue 18): the coders' own codes suggested for the units they have not coded,
+learned from the units they have.
 
 A coder who codes a few interviews leaves two kinds of evidence: the units they coded (a code,
-and its theme) and the talk they left uncoded. Each other unit is judged in two steps, as a
-coder reads: is this codable talk at all (a vote of its nearest taught units, coded or not), and
-if so, which of their themes, then which code of that theme (the nearest centroid of the
+and its theme) and the talk they left uncoded. Each other unit is judged in steps, as a coder
+reads: is this codable talk at all (a vote of its nearest taught units, coded or not); does it
+fit any of their codes (is it as like some coded unit as coded units are like each other across
+files); if so, which of their themes, then which code of that theme (the nearest centroid of the
 coders' units, in the space the units are clustered in). The confidence is the share of its
 nearest coded units that carry the suggested theme; the evidence, the most similar units the
-coders gave that code.
-
-Not yet in ``flow.STAGES``: ``make bench-assist`` calls it on the analyze stages' space; the
-command line (``analyze --coding``) comes next.
+coders gave that code. Codable units that fit no code are *new*: they go on to open clustering,
+so that codes the coders have not met yet can still emerge.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from pipeline.config import check
+from pipeline.errors import E_CODING, MazmunError
+from pipeline.text.coding import CodedQuote, Located, locate_all, match_files
+from pipeline.types import Corpus, Segment
 from pipeline.vectors import unit_rows
 
-HUMAN, SUGGESTED = "human", "suggested"
+HUMAN, SUGGESTED, NEW = "human", "suggested", "new"
+Span = tuple[str, int, int]  # file, start, end
 
 
 @dataclass(frozen=True)
 class SuggestConfig:
     k: int = 7  # nearest taught units that vote on codable or not, and give the confidence
     min_codable: float = 0.5  # share of coded units among those k above which a unit is codable
+    new_quantile: float = 0.05  # a unit less like every coded unit than this share of coded units
+    # are like their nearest coded unit in another file fits no code: it is new (0: never new)
     n_evidence: int = 3  # most similar coded units of the suggested code shown with it
 
     def __post_init__(self) -> None:
         check(self.k >= 1, "suggest.k", "must be ≥ 1")
         check(0.0 <= self.min_codable <= 1.0, "suggest.min_codable", "must be in [0, 1]")
+        check(0.0 <= self.new_quantile < 1.0, "suggest.new_quantile", "must be in [0, 1)")
         check(self.n_evidence >= 0, "suggest.n_evidence", "must be ≥ 0")
 
 
 @dataclass(frozen=True)
+class Coding:
+    """Human coding that teaches the suggestions, as read from the coders' file."""
+
+    source: str  # the file it came from (for messages and the manifest)
+    quotes: tuple[CodedQuote, ...]  # coded quotes, located in the transcripts by the stage
+    whole_files: bool = True  # a file with any coded quote was coded through: its other talk is uncoded
+    uncoded: tuple[Span, ...] = ()  # talk a coder marked uncoded
+
+
+@dataclass(frozen=True)
 class Suggestion:
-    code: str  # the coders' code ("" for uncoded talk)
+    code: str  # the coders' code ("" for uncoded talk, and for new)
     theme: str
     confidence: float  # 1.0 for the coders' own coding
-    source: str  # human | suggested | "" (uncoded)
+    source: str  # human | suggested | new | "" (uncoded)
     evidence: tuple[int, ...] = ()  # indices of the coders' units most like it
+
+
+@dataclass(frozen=True)
+class Suggested:
+    """The stage's output: one suggestion per unit (none without coding), and the quotes read."""
+
+    n_units: int
+    suggestions: tuple[Suggestion, ...] = ()
+    located: int = 0
+    missing: tuple[CodedQuote, ...] = ()
+    source: str = ""
+    theme_of: dict[str, str] = field(default_factory=dict)  # the coders' codes → their themes
+
+    @property
+    def open(self) -> np.ndarray:
+        """The units open clustering looks at: all of them without coding, else the new ones."""
+        if not self.suggestions:
+            return np.ones(self.n_units, dtype=bool)
+        return np.array([s.source == NEW for s in self.suggestions], dtype=bool)
+
+    def counts(self) -> dict[str, int]:
+        found = Counter(s.source or "uncoded" for s in self.suggestions)
+        return {k: found.get(k, 0) for k in (HUMAN, SUGGESTED, NEW, "uncoded")}
+
+
+def code_and_theme(labels: dict[str, str]) -> tuple[str, str]:
+    """A coded quote's code, and its theme: the finest and the broadest level the coders gave."""
+    levels = [labels.get(level, "") for level in ("code", "subtheme", "theme")]
+    present = [v for v in levels if v]
+    return (present[0], present[-1]) if present else ("", "")
+
+
+def taught_units(units: tuple[Segment, ...], located: list[Located], uncoded: tuple[Span, ...],
+                 covered: set[str]) -> dict[int, str]:
+    """The units the coders' coding decides: index → the code of the coded span most of the unit
+    lies in, or "" when most of it lies in talk they left uncoded (in a file they coded through,
+    or marked uncoded)."""
+    spans: dict[str, list[tuple[int, int, str]]] = {}
+    for q in located:
+        spans.setdefault(q.quote.file, []).append((q.start, q.end, code_and_theme(q.quote.labels)[0]))
+    for file, start, end in uncoded:
+        spans.setdefault(file, []).append((start, end, ""))
+    out = {}
+    for i, u in enumerate(units):
+        chars = np.full(u.end - u.start, None, dtype=object)
+        for start, end, code in spans.get(u.file, ()):
+            chars[max(start, u.start) - u.start:max(min(end, u.end) - u.start, 0)] = code
+        if u.file in covered:
+            chars[chars == None] = ""  # noqa: E711 (element-wise)
+        top = Counter(chars.tolist()).most_common(1)
+        if top and top[0][0] is not None:
+            out[i] = top[0][0]
+    return out
 
 
 def _centroids(x: np.ndarray, labels: list[str]) -> tuple[list[str], np.ndarray]:
@@ -52,10 +122,25 @@ def _centroids(x: np.ndarray, labels: list[str]) -> tuple[list[str], np.ndarray]
                                        for n in names]))
 
 
+def _fit_floor(x: np.ndarray, coded: list[int], files: list[str], quantile: float) -> float:
+    """How like the nearest coded unit a unit must be to fit some code: the ``quantile`` of the
+    coded units' similarity to their nearest coded unit in another file. Units of one file are
+    alike beyond their codes (one person, one conversation), so with a single coded file there
+    is no floor and nothing is new."""
+    if quantile <= 0 or len(coded) < 2:
+        return -np.inf
+    sims = x[coded] @ x[coded].T
+    owner = np.array([files[i] for i in coded], dtype=object)
+    sims = np.where(owner[:, None] != owner[None, :], sims, -np.inf)
+    nearest = sims.max(axis=1)
+    nearest = nearest[np.isfinite(nearest)]
+    return float(np.quantile(nearest, quantile)) if len(nearest) else -np.inf
+
+
 @dataclass(frozen=True)
 class _Taught:
-    """What the coders' units teach, computed once: which are coded, and the centroids of their
-    themes and of each theme's codes."""
+    """What the coders' units teach, computed once: which are coded, the centroids of their
+    themes and of each theme's codes, and how like a coded unit a unit must be to fit a code."""
 
     x: np.ndarray
     taught: list[int]
@@ -63,9 +148,11 @@ class _Taught:
     theme_of: dict[str, str]
     themes: tuple[list[str], np.ndarray]
     by_theme: dict[str, tuple[list[int], list[str], np.ndarray]]
+    floor: float
 
     @classmethod
-    def of(cls, x: np.ndarray, taught: dict[int, str], theme_of: dict[str, str]) -> _Taught:
+    def of(cls, x: np.ndarray, taught: dict[int, str], theme_of: dict[str, str], files: list[str],
+           cfg: SuggestConfig) -> _Taught:
         codes = {i: c for i, c in sorted(taught.items()) if c}
         coded = list(codes)
         themes = _centroids(x[coded], [theme_of[codes[i]] for i in coded])
@@ -73,7 +160,8 @@ class _Taught:
         for theme in themes[0]:
             within = [i for i in coded if theme_of[codes[i]] == theme]
             by_theme[theme] = (within, *_centroids(x[within], [codes[i] for i in within]))
-        return cls(x, sorted(taught), codes, theme_of, themes, by_theme)
+        return cls(x, sorted(taught), codes, theme_of, themes, by_theme,
+                   _fit_floor(x, coded, files, cfg.new_quantile))
 
     def judge(self, v: np.ndarray, cfg: SuggestConfig) -> Suggestion:
         sims = self.x[self.taught] @ v
@@ -81,22 +169,27 @@ class _Taught:
         learned_uncoded = len(self.codes) < len(self.taught)
         if learned_uncoded and sum(i in self.codes for i in nearest) / len(nearest) <= cfg.min_codable:
             return Suggestion("", "", 0.0, "")
+        coded_sims = {i: float(s) for i, s in zip(self.taught, sims) if i in self.codes}
+        if max(coded_sims.values()) < self.floor:
+            return Suggestion("", "", 0.0, NEW)
         theme = self.themes[0][int((self.themes[1] @ v).argmax())]
         within, names, centres = self.by_theme[theme]
         code = names[int((centres @ v).argmax())]
         coded = [i for i in nearest if i in self.codes] or \
-            sorted(self.codes, key=lambda i: -float(self.x[i] @ v))[:cfg.k]
+            sorted(coded_sims, key=lambda i: -coded_sims[i])[:cfg.k]
         agree = sum(self.theme_of[self.codes[i]] == theme for i in coded) / len(coded)
-        examples = sorted((i for i in within if self.codes[i] == code), key=lambda i: -float(self.x[i] @ v))
+        examples = sorted((i for i in within if self.codes[i] == code), key=lambda i: -coded_sims[i])
         return Suggestion(code, theme, round(agree, 4), SUGGESTED, tuple(examples[:cfg.n_evidence]))
 
 
-def suggest(x: np.ndarray, taught: dict[int, str], theme_of: dict[str, str],
-            cfg: SuggestConfig) -> list[Suggestion]:
+def suggest(x: np.ndarray, taught: dict[int, str], theme_of: dict[str, str], cfg: SuggestConfig,
+            files: list[str] | None = None) -> list[Suggestion]:
     """A suggestion for every unit (rows of ``x``, unit vectors). ``taught``: the coders' units,
-    index → their code ("" where they left the talk uncoded); ``theme_of``: code → theme. The
-    coders' units keep exactly their coding; with no coded unit nothing is suggested."""
-    model = _Taught.of(x, taught, theme_of) if any(taught.values()) else None
+    index → their code ("" where they left the talk uncoded); ``theme_of``: code → theme;
+    ``files``: each unit's file. The coders' units keep exactly their coding; with no coded unit
+    nothing is suggested."""
+    files = files or [str(i) for i in range(len(x))]
+    model = _Taught.of(x, taught, theme_of, files, cfg) if any(taught.values()) else None
     out = []
     for i in range(len(x)):
         if i in taught:
@@ -105,3 +198,26 @@ def suggest(x: np.ndarray, taught: dict[int, str], theme_of: dict[str, str],
         else:
             out.append(model.judge(x[i], cfg) if model else Suggestion("", "", 0.0, ""))
     return out
+
+
+def suggest_codes(corpus: Corpus, units: tuple[Segment, ...], space: np.ndarray, coding: Coding | None,
+                  cfg: SuggestConfig) -> Suggested:
+    """Stage function (suggest): with the coders' ``coding``, a suggestion for every unit; the
+    units that fit none of their codes are left to open clustering."""
+    if coding is None:
+        return Suggested(len(units))
+    texts = corpus.texts
+    quotes = match_files(list(coding.quotes), set(texts))
+    located, missing = locate_all(quotes, texts)
+    if quotes and not located:
+        raise MazmunError(E_CODING, f"{coding.source}: none of its {len(quotes)} coded quotes is in the "
+                          "analyzed transcripts", "check that its file column names files of the folder "
+                          "analyzed, and that the quotes were copied from them")
+    theme_of: dict[str, str] = {}
+    for q in located:
+        code, theme = code_and_theme(q.quote.labels)
+        theme_of.setdefault(code, theme)
+    covered = {q.quote.file for q in located} if coding.whole_files else set()
+    taught = taught_units(units, located, coding.uncoded, covered)
+    found = suggest(space, taught, theme_of, cfg, [u.file for u in units])
+    return Suggested(len(units), tuple(found), len(located), tuple(missing), coding.source, theme_of)

@@ -199,3 +199,93 @@ def test_a_folder_of_tool_exports_runs_without_configuration(tmp_path):
         if not r["file"].endswith(".vtt"):
             raw = (folder / r["file"]).read_text(encoding="utf-8")
             assert raw[int(r["start"]):int(r["end"])] == r["text"] and "[00:" not in r["text"]
+
+
+CODED = {"en": "en_caregiver_01.txt", "fa": "fa_caregiver_04.txt"}
+
+
+@pytest.fixture(scope="module")
+def assisted(tmp_path_factory):
+    """The demo analyzed with the coders' coding of one English and one Farsi interview."""
+    base = tmp_path_factory.mktemp("assisted")
+    table = (SAMPLE.parent / "sample_coding.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    coding = base / "coding.csv"
+    coding.write_text(table[0] + "".join(r for r in table[1:] if r.split(",")[0] in CODED.values()),
+                      encoding="utf-8")
+    run = run_cli(SAMPLE, base / "run", "--coding", coding, "--set", f"embed.cache_dir={base / 'cache'}")
+    codes = {f"{r['code_id']} {r['code']}" for r in csv.DictReader(coding.open(encoding="utf-8"))}
+    return run, codes
+
+
+@pytest.mark.parametrize("lang", ["en", "fa"])
+def test_with_coding_the_coders_units_keep_it_and_the_other_files_get_their_codes(assisted, lang):
+    run, codes = assisted
+    table = rows(run)
+    by_id = {r["segment_id"]: r for r in table}
+    mine = [r for r in table if r["lang"] == lang]
+    coded = [r for r in mine if r["file"] == CODED[lang]]
+    others = [r for r in mine if r["file"] != CODED[lang]]
+    assert {r["source"] for r in coded} <= {"human", ""} and any(r["source"] == "human" for r in coded)
+    assert all(r["confidence"] == "1.0" and r["suggested_code"] in codes for r in coded if r["source"])
+    assert {r["source"] for r in others} <= {"suggested", "new", ""}
+    suggested = [r for r in others if r["source"] == "suggested"]
+    assert suggested and all(r["suggested_code"] in codes and r["suggested_theme"] for r in suggested)
+    assert all(0 < float(r["confidence"]) <= 1 for r in suggested)
+    for r in suggested:  # the evidence is the coders' own units of that code
+        assert all(by_id[e]["source"] == "human" and by_id[e]["suggested_code"] == r["suggested_code"]
+                   for e in r["evidence"].split())
+    uncoded = [r for r in mine if not r["source"]]
+    assert all(not (r["suggested_code"] or r["suggested_theme"] or r["confidence"]) for r in uncoded)
+    texts = {p.name: p.read_text(encoding="utf-8") for p in SAMPLE.iterdir()}
+    assert all(texts[r["file"]][int(r["start"]):int(r["end"])] == r["text"] for r in mine)
+
+
+def test_with_coding_the_manifest_and_report_say_what_was_taught_and_suggested(assisted):
+    run, codes = assisted
+    manifest = json.loads((run / "manifest.json").read_text(encoding="utf-8"))
+    record = manifest["stages"]["suggest"]
+    table = rows(run)
+    assert sum(record["units"].values()) == len(table) and record["codes"] == len(codes)
+    assert record["units"]["suggested"] == sum(r["source"] == "suggested" for r in table)
+    report = (run / "report.md").read_text(encoding="utf-8")
+    assert "## Your codes, suggested for the rest" in report
+    assert all(f"#### {code}" in report for code in codes)
+    new = {r["segment_id"] for r in table if r["source"] == "new"}
+    assert {r["segment_id"] for r in table if r["code_id"]} <= new  # open clustering saw the new units only
+
+
+def test_a_reviewed_run_teaches_its_accepted_codes_and_the_units_moved_out(sample_run, tmp_path):
+    from pipeline.runs.folder import RunFolder
+
+    review = tmp_path / "reviewed"
+    shutil.copytree(sample_run, review)
+    state = RunFolder.read(review).state()
+    code = max(state.codes, key=lambda c: len(state.members(c)))
+    out = next(u for u in state.units if state.assigned[u.segment_id] != code)
+    log = [{"id": "d1", "at": "t", "coder": "Sara", "action": "accept", "code": code},
+           {"id": "d2", "at": "t", "coder": "Sara", "action": "rename", "target": code, "label": "شب‌ها"},
+           {"id": "d3", "at": "t", "coder": "Sara", "action": "move_unit", "unit": out.segment_id,
+            "code": ""}]
+    (review / "decisions.jsonl").write_text("".join(json.dumps(d) + "\n" for d in log), encoding="utf-8")
+    run = run_cli(SAMPLE, tmp_path / "run", "--coding", review,
+                  "--set", f"embed.cache_dir={sample_run.parent / 'cache'}")
+    table = {(r["file"], r["start"], r["end"]): r for r in rows(run)}
+    members = [u for u in state.units if state.assigned[u.segment_id] == code]
+    assert all(table[(u.file, str(u.start), str(u.end))]["suggested_code"] == "شب‌ها" for u in members)
+    assert all(table[(u.file, str(u.start), str(u.end))]["source"] == "human" for u in members)
+    assert table[(out.file, str(out.start), str(out.end))]["source"] == ""
+
+
+@pytest.mark.parametrize(("name", "content", "says"), [
+    ("missing.csv", None, "no such file"),
+    ("book.qdc", "<CodeBook/>", "codebook alone"),
+    ("empty.csv", "file,quote,code\n", "codes no quote"),
+    ("other.csv", "file,quote,code\nnot_here.txt,never said,Nights\n", "none of its 1 coded quotes"),
+])
+def test_coding_mazmun_cannot_learn_from_is_a_coded_error(tmp_path, name, content, says):
+    path = tmp_path / name
+    if content is not None:
+        path.write_text(content, encoding="utf-8")
+    result = mazmun("analyze", SAMPLE, "--out", tmp_path / "run", "--coding", path, "--quiet")
+    assert result.returncode == 2 and "[E501]" in result.stderr and says in result.stderr
+    assert "Traceback" not in result.stderr and not (tmp_path / "run").exists()

@@ -7,9 +7,9 @@ import zipfile
 
 import pytest
 
-from pipeline.evaluate.coding import parse_coding
 from pipeline.evaluate.compare import AutoSpan, CompareConfig, compare
 from pipeline.stages.ingest import IngestConfig, ingest
+from pipeline.text.coding import parse_coding
 from pipeline.types import SourceFile
 from tests.conftest import TEXTS, mazmun
 

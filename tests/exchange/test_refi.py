@@ -12,9 +12,9 @@ import pytest
 
 from pipeline.decisions import log as dec
 from pipeline.errors import MazmunError
-from pipeline.evaluate.coding import locate_all
 from pipeline.exchange import refi
 from pipeline.stages.ingest import IngestConfig, ingest
+from pipeline.text.coding import locate_all
 from pipeline.types import SourceFile
 from tests.conftest import REFI_SCHEMAS as SCHEMAS
 from tests.conftest import TEXTS

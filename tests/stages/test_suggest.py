@@ -4,7 +4,18 @@ import numpy as np
 import pytest
 
 from pipeline.models.encoder import Encoder
-from pipeline.stages.suggest import HUMAN, SUGGESTED, SuggestConfig, suggest
+from pipeline.stages.suggest import (
+    HUMAN,
+    NEW,
+    SUGGESTED,
+    Coding,
+    SuggestConfig,
+    suggest,
+    suggest_codes,
+    taught_units,
+)
+from pipeline.text.coding import CodedQuote, Located
+from pipeline.types import Corpus, Document, Segment
 from pipeline.vectors import unit_rows
 
 THEMES = {"nights": "caring", "wandering": "caring", "new doctor": "services"}
@@ -34,7 +45,8 @@ def test_evidence_is_the_code_s_most_similar_units_and_nothing_is_suggested_with
     assert all(s.source == "" and s.code == "" for s in suggest(x, {0: "", 1: ""}, THEMES, SuggestConfig()))
 
 
-@pytest.mark.parametrize("config", [{"k": 0}, {"min_codable": 1.5}, {"n_evidence": -1}])
+@pytest.mark.parametrize("config", [{"k": 0}, {"min_codable": 1.5}, {"n_evidence": -1},
+                                    {"new_quantile": 1.0}])
 def test_bad_settings_are_refused(config):
     from pipeline.errors import MazmunError
 
@@ -54,3 +66,64 @@ def test_a_farsi_unit_takes_the_theme_of_english_examples():
     themes = {"sleep": "caring", "doctors": "services"}
     found = suggest(x, {0: "sleep", 1: "sleep", 2: "doctors", 3: "doctors"}, themes, SuggestConfig(k=3))
     assert [(s.code, s.theme) for s in found[4:]] == [("sleep", "caring"), ("doctors", "services")]
+
+
+def test_a_codable_unit_like_no_coded_unit_is_new_and_goes_to_open_clustering():
+    x = vectors([[1, 0, 0], [0.95, 0.3, 0], [0.9, -0.3, 0], [0, 0, 1], [0.97, 0.1, 0], [0.3, 0, 0.1]])
+    files = ["a", "b", "c", "a", "d", "d"]
+    taught = {0: "nights", 1: "nights", 2: "wandering", 3: ""}
+    found = suggest(x, taught, THEMES, SuggestConfig(k=3, new_quantile=0.05), files)
+    assert found[4].source == SUGGESTED and found[5].source == NEW and found[5].code == ""
+    never = suggest(x, taught, THEMES, SuggestConfig(k=3, new_quantile=0.0), files)
+    assert never[5].source == SUGGESTED
+
+
+def segment(file, start, end, text=""):
+    return Segment(f"{file}#{start}", file, "P", 0, "en", start, end, text, text, ())
+
+
+def quote(file, start, end, code, theme="", row=1):
+    return Located(CodedQuote(row, file, "P", f"q{row}", "", {"theme": theme, "subtheme": "", "code": code},
+                              start, end), start, end, "offsets")
+
+
+def test_a_unit_is_taught_the_code_most_of_it_lies_in_and_uncoded_talk_only_where_coders_coded():
+    units = (segment("a", 0, 10), segment("a", 10, 20), segment("a", 20, 30), segment("b", 0, 10),
+             segment("b", 10, 20))
+    located = [quote("a", 0, 6, "nights"), quote("a", 12, 14, "doctors"), quote("b", 0, 4, "nights")]
+    taught = taught_units(units, located, (("b", 10, 20),), covered={"a"})
+    assert taught == {0: "nights", 1: "", 2: "", 4: ""}  # b#0 is mostly not coded, b not coded through
+
+
+def corpus(texts):
+    return Corpus(tuple(Document(name, text, "utf-8", "", ()) for name, text in texts.items()))
+
+
+def test_without_coding_every_unit_is_open_and_nothing_is_suggested():
+    units = (segment("a.txt", 0, 5), segment("a.txt", 6, 11))
+    found = suggest_codes(corpus({"a.txt": "hello there"}), units, vectors([[1, 0], [0, 1]]), None,
+                          SuggestConfig())
+    assert found.suggestions == () and found.open.tolist() == [True, True]
+
+
+def test_coding_that_names_no_analyzed_text_is_refused_with_a_coded_error():
+    from pipeline.errors import E_CODING, MazmunError
+
+    units = (segment("a.txt", 0, 5),)
+    coding = Coding("coding.csv", (CodedQuote(1, "other.txt", "P", "q", "never said",
+                                              {"theme": "t", "subtheme": "", "code": "c"}),))
+    with pytest.raises(MazmunError) as err:
+        suggest_codes(corpus({"a.txt": "hello"}), units, vectors([[1, 0]]), coding, SuggestConfig())
+    assert err.value.code == E_CODING and "coding.csv" in str(err.value)
+
+
+def test_a_coded_file_named_without_its_extension_teaches_and_the_rest_is_suggested():
+    texts = {"P1.txt": "I never sleep at night. The weather is fine.", "P2.txt": "She wakes me at night."}
+    units = (segment("P1.txt", 0, 23), segment("P1.txt", 24, 44), segment("P2.txt", 0, 22))
+    coding = Coding("project.qdpx", (CodedQuote(1, "P1", "P", "q", "I never sleep at night.",
+                                                {"theme": "Caring", "subtheme": "", "code": "Nights"}),))
+    x = vectors([[1, 0], [0, 1], [0.9, 0.1]])
+    found = suggest_codes(corpus(texts), units, x, coding, SuggestConfig(k=1))
+    assert [(s.code, s.theme, s.source) for s in found.suggestions] == [
+        ("Nights", "Caring", HUMAN), ("", "", ""), ("Nights", "Caring", SUGGESTED)]
+    assert found.open.tolist() == [False, False, False] and found.counts()["suggested"] == 1

@@ -3,7 +3,7 @@
 import pytest
 
 from pipeline.errors import MazmunError
-from pipeline.evaluate.coding import fold, locate, locate_all, parse_coding
+from pipeline.text.coding import fold, locate, locate_all, parse_coding
 from tests.conftest import BENCHMARK, ROOT, TEXTS, needs_benchmark
 
 HEADER = "file,speaker,quote_id,quote,theme_id,theme,subtheme_id,subtheme,code_id,code\n"

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from pathlib import PurePath
 
 from pipeline.errors import E_CODING, MazmunError
 from pipeline.text.farsi import fold
@@ -130,3 +131,18 @@ def locate_all(quotes: list[CodedQuote], texts: dict[str, str]) -> tuple[list[Lo
         found.append(Located(q, hit[0], hit[1], hit[2]))
         hints[q.file] = hit[0]
     return found, missing
+
+
+def match_files(quotes: list[CodedQuote], names: set[str]) -> list[CodedQuote]:
+    """QDA programs often name a source without its extension: ``P1`` is the run's ``P1.txt``
+    when exactly one analyzed file has that stem."""
+    stems: dict[str, list[str]] = {}
+    for name in names:
+        stems.setdefault(PurePath(name).stem, []).append(name)
+    out = []
+    for q in quotes:
+        candidates = stems.get(PurePath(q.file).stem, [])
+        if q.file not in names and len(candidates) == 1:
+            q = replace(q, file=candidates[0])
+        out.append(q)
+    return out

@@ -1,0 +1,74 @@
+"""Human coding read from the coders' files: a coding table (CSV), a REFI-QDA project (.qdpx)
+from a QDA program, or a reviewed run's decisions (its folder or its decisions.jsonl)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from pipeline.decisions import log as dec
+from pipeline.errors import E_CODING, MazmunError
+from pipeline.exchange.refi import read_project
+from pipeline.runs.decision_log import DECISIONS
+from pipeline.runs.folder import read_previous
+from pipeline.stages.suggest import Coding
+from pipeline.text.coding import CodedQuote, parse_coding
+from pipeline.text.encoding import DecodeError, decode
+
+FORMATS = "a coding table (.csv), a QDA project (.qdpx), or a reviewed run (its folder or decisions.jsonl)"
+
+
+def read_coding(path: Path) -> tuple[list[CodedQuote], dict[str, Any]]:
+    """Human coding from a CSV table, or from a REFI-QDA project (.qdpx) exported by a QDA
+    program; and, for a project, how its positions were counted and the sources not read."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise MazmunError(E_CODING, f"cannot read the coding table {path}: {exc.strerror}",
+                          "pass a CSV with columns file, speaker, quote, theme, subtheme, code") from exc
+    if path.suffix.lower() == ".qdpx":
+        project = read_project(data, path.name)
+        return project.rows, {"positions": project.counting, "unread_sources": project.unread}
+    try:
+        text, _ = decode(data)
+    except DecodeError as exc:
+        raise MazmunError(E_CODING, f"coding table {path}: {exc}", "save it as UTF-8 CSV") from exc
+    return parse_coding(text, path.name), {}
+
+
+def reviewed_coding(path: Path) -> Coding:
+    """The coding a reviewed run's decisions make: each unit of an accepted code is coded with
+    that code (under its theme); each unit a coder moved out of every code is uncoded talk."""
+    previous = read_previous(path)
+    state = dec.apply(previous.base, previous.decisions)
+    confirmed = state.confirmed()
+    moved_out = {d["unit"] for d in previous.decisions
+                 if d.get("action") == "move_unit" and not d.get("code")}
+    quotes, uncoded = [], []
+    for n, u in enumerate(state.units, start=1):
+        code = confirmed.codes.get(confirmed.assigned.get(u.segment_id, ""))
+        if code is not None:
+            theme = confirmed.themes[code.theme].label if code.theme in confirmed.themes else ""
+            quotes.append(CodedQuote(n, u.file, u.speaker, u.segment_id, u.text,
+                                     {"theme": theme, "subtheme": "", "code": code.label}, u.start, u.end))
+        elif u.segment_id in moved_out and not state.assigned.get(u.segment_id):
+            uncoded.append((u.file, u.start, u.end))
+    if not quotes:
+        raise MazmunError(E_CODING, f"{path}: the review has accepted no code yet",
+                          "accept the codes you agree with on the review page, then analyze again")
+    return Coding(str(path), tuple(quotes), whole_files=False, uncoded=tuple(uncoded))
+
+
+def read_teaching(path: Path) -> Coding:
+    """``analyze --coding PATH``: whatever human coding ``path`` holds, as suggestions learn it."""
+    if path.is_dir() or path.name == DECISIONS:
+        return reviewed_coding(path)
+    if not path.is_file():
+        raise MazmunError(E_CODING, f"--coding {path}: no such file", f"pass {FORMATS}")
+    if path.suffix.lower() == ".qdc":
+        raise MazmunError(E_CODING, f"--coding {path}: a codebook alone (.qdc) teaches no suggestions yet",
+                          f"code a few files with it and pass {FORMATS}")
+    quotes, _ = read_coding(path)
+    if not quotes:
+        raise MazmunError(E_CODING, f"{path} codes no quote", "code a few files, then pass their coding")
+    return Coding(str(path), tuple(quotes))
