@@ -9,10 +9,11 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.decisions import log as dec
-from pipeline.exchange import refi
+from pipeline.exchange import write
 from pipeline.runs.files import EXPORT_FORMATS, check_destination, write_atomic
 from pipeline.runs.folder import RunFolder
 from pipeline.runs.tables import to_csv
+from pipeline.stages.suggest import SUGGESTED
 
 FORMATS = EXPORT_FORMATS
 CODING_COLUMNS = ("file", "speaker", "segment_id", "start", "end", "quote", "theme_id", "theme",
@@ -53,13 +54,15 @@ def state_json(state: dec.State) -> str:
 def render(run: RunFolder, state: dec.State, fmt: str, transcripts: Path | None,
            positions: str = "characters") -> bytes:
     if fmt == "qdc":
-        return refi.qdc(state)
+        return write.qdc(state)
     if fmt == "csv":
         return to_csv(coding_rows(state), CODING_COLUMNS).encode("utf-8")
     if fmt == "json":
         return state_json(state).encode("utf-8")
     documents = run.transcripts(transcripts)
-    return refi.qdpx(state, documents, run.path.name, utf16=positions == "utf16")
+    suggested = tuple(write.SuggestedCoding(u, s.code, s.theme) for u, s in zip(run.units, run.suggestions)
+                      if s.source == SUGGESTED)
+    return write.qdpx(state, documents, run.path.name, utf16=positions == "utf16", suggested=suggested)
 
 
 def export_run(run: Path, fmt: str, out: Path, confirmed: bool = False, coder: str | None = None,

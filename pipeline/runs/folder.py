@@ -20,6 +20,7 @@ from pipeline.evaluate.compare import AutoSpan
 from pipeline.run_config import Config, from_mapping
 from pipeline.runs.decision_log import DECISIONS, DecisionLog, read_decisions
 from pipeline.runs.sources import read_transcripts
+from pipeline.stages.suggest import Suggestion
 from pipeline.types import Document
 
 REQUIRED = ("manifest.json", "segments.csv", "config.yaml")
@@ -44,6 +45,16 @@ def _read_json(path: Path) -> dict[str, Any]:
                           "pass a run folder written by 'mazmun analyze'") from exc
 
 
+def _suggestions(rows: list[dict[str, str]]) -> tuple[Suggestion, ...]:
+    """The suggestion columns of segments.csv (a run analyzed with ``--coding``)."""
+    if not rows or "source" not in rows[0]:
+        return ()
+    index = {r["segment_id"]: i for i, r in enumerate(rows)}
+    return tuple(Suggestion(r["suggested_code"], r["suggested_theme"], float(r["confidence"] or 0.0),
+                            r["source"], tuple(index[e] for e in r["evidence"].split() if e in index))
+                 for r in rows)
+
+
 @dataclass(frozen=True)
 class RunFolder:
     """What ``mazmun analyze`` wrote into ``path``."""
@@ -55,6 +66,7 @@ class RunFolder:
     codes: dict[str, str]  # segment_id → the code it was given ("" for none)
     themes: dict[str, str]  # segment_id → that code's theme
     codebook: dict[str, Any] | None  # codebook.json (None in a run without one)
+    suggestions: tuple[Suggestion, ...] = ()  # per unit, with ``analyze --coding`` (else none)
 
     @classmethod
     def read(cls, path: Path) -> RunFolder:
@@ -71,7 +83,7 @@ class RunFolder:
             codes = {r["segment_id"]: r["code_id"] for r in rows}
             themes = {r["segment_id"]: r["theme_id"] for r in rows}
             book = _read_json(path / "codebook.json") if (path / "codebook.json").is_file() else None
-            return cls(path, manifest, cfg, units, codes, themes, book)
+            return cls(path, manifest, cfg, units, codes, themes, book, _suggestions(rows))
 
     @property
     def names(self) -> dict[str, str]:

@@ -12,7 +12,7 @@ import pytest
 
 from pipeline.decisions import log as dec
 from pipeline.errors import MazmunError
-from pipeline.exchange import refi
+from pipeline.exchange import refi, write
 from pipeline.stages.ingest import IngestConfig, ingest
 from pipeline.text.coding import locate_all
 from pipeline.types import SourceFile
@@ -62,7 +62,7 @@ def project(line_end):
 @pytest.mark.parametrize("line_end", ["\n", "\r\n"])
 def test_qdpx_validates_and_positions_point_at_the_quotes(line_end):
     state, documents = project(line_end)
-    archive = zipfile.ZipFile(io.BytesIO(refi.qdpx(state, documents, "demo")))
+    archive = zipfile.ZipFile(io.BytesIO(write.qdpx(state, documents, "demo")))
     root = etree.fromstring(archive.read("project.qde"))
     schema("Project-mrt2019.xsd").assertValid(root)
     ns = {"q": refi.PROJECT_NS}
@@ -80,9 +80,29 @@ def test_qdpx_validates_and_positions_point_at_the_quotes(line_end):
 
 
 @needs_schemas
+@pytest.mark.parametrize("lang", ["en", "fa"])
+def test_suggestions_are_a_second_coder_with_the_coders_own_codes(lang):
+    state, documents = project("\n")
+    unit = next(u for u in state.units if u.file.startswith(lang))
+    code, theme = {"en": ("Nights", "Caring"), "fa": ("بی‌خوابی", "مراقبت")}[lang]
+    data = write.qdpx(state, documents, "demo", suggested=(write.SuggestedCoding(unit, code, theme),))
+    root = etree.fromstring(zipfile.ZipFile(io.BytesIO(data)).read("project.qde"))
+    schema("Project-mrt2019.xsd").assertValid(root)
+    ns = {"q": refi.PROJECT_NS}
+    users = {u.get("name"): u.get("guid") for u in root.iterfind(".//q:User", ns)}
+    assert set(users) == {"mazmun", write.SUGGESTING_USER}
+    by_suggester = [s for s in root.iterfind(".//q:PlainTextSelection", ns)
+                    if s.get("creatingUser") == users[write.SUGGESTING_USER]]
+    assert [s.get("name") for s in by_suggester] == [unit.segment_id]
+    rows = refi.read_qdpx(data, "demo.qdpx")
+    assert [(r.file, r.labels["theme"], r.labels["code"]) for r in rows if r.labels["code"] == code] == [
+        (unit.file, theme, code)]
+
+
+@needs_schemas
 def test_qdc_validates_and_reads_back():
     state, _ = project("\n")
-    data = refi.qdc(state)
+    data = write.qdc(state)
     schema("Codebook.xsd").assertValid(etree.fromstring(data))
     paths = {p for p, _ in refi.read_qdc(data, "x.qdc").values()}
     assert paths == {("شب‌ها / nights",), ("شب‌ها / nights", "sleep"), ("شب‌ها / nights", "دکتر")}
@@ -91,7 +111,7 @@ def test_qdc_validates_and_reads_back():
 @pytest.mark.parametrize("line_end", ["\n", "\r\n"])
 def test_round_trip_gives_the_same_codings(line_end):
     state, documents = project(line_end)
-    rows = refi.read_qdpx(refi.qdpx(state, documents, "demo"), "demo.qdpx")
+    rows = refi.read_qdpx(write.qdpx(state, documents, "demo"), "demo.qdpx")
     located, missing = locate_all(rows, {d.name: d.text for d in documents})
     assert not missing
     got = {(x.quote.file, x.start, x.end, x.quote.labels["code"], x.quote.labels["theme"]) for x in located}
@@ -103,7 +123,7 @@ def test_round_trip_gives_the_same_codings(line_end):
 def test_export_is_reproducible():
     state, documents = project("\r\n")
     when = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
-    assert refi.qdpx(state, documents, "demo", when) == refi.qdpx(state, documents, "demo", when)
+    assert write.qdpx(state, documents, "demo", when) == write.qdpx(state, documents, "demo", when)
 
 
 def test_not_a_project_is_a_coded_error():
@@ -204,7 +224,7 @@ def test_export_counts_positions_as_asked_and_reads_back(utf16):
     state, documents = project("\n")
     documents = [replace(d, text="🙂🙂 " + d.text) for d in documents]
     state = replace(state, units=tuple(replace(u, start=u.start + 3, end=u.end + 3) for u in state.units))
-    project_ = refi.read_project(refi.qdpx(state, documents, "demo", utf16=utf16), "demo.qdpx")
+    project_ = refi.read_project(write.qdpx(state, documents, "demo", utf16=utf16), "demo.qdpx")
     assert set(project_.counting.values()) == {refi.UTF16 if utf16 else refi.CHARACTERS}
     texts = {d.name: d.text for d in documents}
     assert sorted(q.quote for q in project_.rows) == sorted(
