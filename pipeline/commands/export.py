@@ -9,11 +9,11 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.decisions import log as dec
+from pipeline.decisions.suggested import decided_units, queue
 from pipeline.exchange import write
 from pipeline.runs.files import EXPORT_FORMATS, check_destination, write_atomic
 from pipeline.runs.folder import RunFolder
 from pipeline.runs.tables import to_csv
-from pipeline.stages.suggest import SUGGESTED
 
 FORMATS = EXPORT_FORMATS
 CODING_COLUMNS = ("file", "speaker", "segment_id", "start", "end", "quote", "theme_id", "theme",
@@ -52,7 +52,7 @@ def state_json(state: dec.State) -> str:
 
 
 def render(run: RunFolder, state: dec.State, fmt: str, transcripts: Path | None,
-           positions: str = "characters") -> bytes:
+           positions: str = "characters", decided: frozenset[str] = frozenset()) -> bytes:
     if fmt == "qdc":
         return write.qdc(state)
     if fmt == "csv":
@@ -60,8 +60,9 @@ def render(run: RunFolder, state: dec.State, fmt: str, transcripts: Path | None,
     if fmt == "json":
         return state_json(state).encode("utf-8")
     documents = run.transcripts(transcripts)
-    suggested = tuple(write.SuggestedCoding(u, s.code, s.theme) for u, s in zip(run.units, run.suggestions)
-                      if s.source == SUGGESTED)
+    units = {u.segment_id: u for u in state.units}
+    suggested = tuple(write.SuggestedCoding(units[s["unit"]], s["code"])
+                      for s in queue(state, run.suggestions, set(decided)))
     return write.qdpx(state, documents, run.path.name, utf16=positions == "utf16", suggested=suggested)
 
 
@@ -74,7 +75,8 @@ def export_run(run: Path, fmt: str, out: Path, confirmed: bool = False, coder: s
     state = folder.state(coder)
     if confirmed:
         state = state.confirmed()
-    write_atomic(out, render(folder, state, fmt, transcripts, positions), exported)
+    decided = decided_units([d for d in folder.log.read() if coder is None or d["coder"] == coder])
+    write_atomic(out, render(folder, state, fmt, transcripts, positions, frozenset(decided)), exported)
     return state
 
 

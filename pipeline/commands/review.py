@@ -22,6 +22,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlparse
 
 from pipeline.decisions import log as dec
+from pipeline.decisions import suggested
 from pipeline.errors import E_DECISIONS, E_REVIEW, MazmunError
 from pipeline.review import view as review
 from pipeline.run_config import Config
@@ -74,8 +75,27 @@ class Review:
     def coders(self) -> list[str]:
         return list(dict.fromkeys(d["coder"] for d in self.log.read()))
 
+    def _waiting(self, coder: str) -> tuple[dec.State, list[dict[str, Any]]]:
+        """``coder``'s state, and the suggestions they have not decided yet (the review queue)."""
+        mine = [d for d in self.log.read() if d["coder"] == coder]
+        state = dec.apply(self.base, mine)
+        return state, suggested.queue(state, self.folder.suggestions, suggested.decided_units(mine))
+
     def view(self, coder: str) -> dict[str, Any]:
-        return review.view(self.state(coder), self.run.name, coder, self.coders())
+        state, waiting = self._waiting(coder)
+        return {**review.view(state, self.run.name, coder, self.coders()), "suggestions": waiting}
+
+    def accept_suggestions(self, coder: str, at_least: float) -> dict[str, Any]:
+        """Accept every suggestion not yet decided whose confidence is ``at_least``."""
+        with self.lock:
+            state, waiting = self._waiting(coder)
+            at = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+            for item in (w for w in waiting if w["confidence"] >= at_least):
+                body = {"action": "move_unit", "unit": item["unit"], "code": item["code"]}
+                record = review.decision(body, state, coder, uuid.uuid4().hex[:12], at)
+                self.log.append(record)
+                state = dec.apply(state, [record])
+        return self.view(coder)
 
     def act(self, coder: str, body: dict[str, Any]) -> dict[str, Any]:
         with self.lock:
@@ -141,7 +161,9 @@ class Handler(BaseHTTPRequestHandler):
             return
         routes = {"/api/decision": lambda: self.app.act(_coder(body), _without(body, "coder")),
                   "/api/split": lambda: self.app.split(_coder(body), str(body.get("code", "")),
-                                                       _int(body.get("k")))}
+                                                       _int(body.get("k"))),
+                  "/api/accept_suggestions": lambda: self.app.accept_suggestions(
+                      _coder(body), _share(body.get("min_confidence")))}
         self._api(routes.get(urlparse(self.path).path))
 
     def _body(self) -> dict[str, Any] | None:
@@ -222,6 +244,13 @@ def _int(value: Any) -> int:
     except (TypeError, ValueError, OverflowError):
         raise MazmunError(E_DECISIONS, f"k must be a whole number, got {str(value)[:20]!r}",
                           "choose k") from None
+
+
+def _share(value: Any) -> float:
+    if isinstance(value, int | float) and not isinstance(value, bool) and 0.0 <= value <= 1.0:
+        return float(value)
+    raise MazmunError(E_DECISIONS, f"min_confidence must be a number from 0 to 1, got {str(value)[:20]!r}",
+                      "choose a confidence from 0 to 1")
 
 
 class Server(ThreadingHTTPServer):

@@ -19,11 +19,11 @@ SUGGESTING_USER = "mazmun-suggested"  # the coders' codes mazmun suggested: a se
 
 @dataclass(frozen=True)
 class SuggestedCoding:
-    """A unit mazmun suggests one of the coders' own codes for (``analyze --coding``)."""
+    """A unit mazmun suggests one of the coders' own codes for (``analyze --coding``), not yet
+    decided by a coder: ``code`` is that code's id in the state exported."""
 
     unit: Unit
-    code: str  # the coders' code and theme, as written in their coding
-    theme: str
+    code: str
 
 
 def _description(definition: str, keywords: tuple[str, ...], origin: str) -> str:
@@ -76,20 +76,6 @@ def utf16_offsets(text: str, where: list[int]) -> list[int]:
     return [w + bisect.bisect_left(astral, w) for w in where]
 
 
-def _coders_codes(codes: ET.Element, suggested: tuple[SuggestedCoding, ...]) -> None:
-    """The coders' themes as top-level codes holding their codes, under their own names."""
-    tree: dict[str, set[str]] = {}
-    for s in suggested:
-        tree.setdefault(s.theme, set()).add(s.code)
-    note = f"The coders' own code; the units {SUGGESTING_USER} coded with it are mazmun's suggestions."
-    for theme in sorted(tree):
-        parent = codes
-        if theme and tree[theme] != {theme}:
-            parent = _code_element(codes, PROJECT_NS, f"coders\x1f{theme}", theme, "")
-        for code in sorted(tree[theme]):
-            _code_element(parent, PROJECT_NS, f"coders\x1f{theme}\x1f{code}", code, note)
-
-
 def _selection(node: ET.Element, unit: Unit, code: str, where: list[int], user: str, when: str) -> None:
     """``unit`` as a text selection coded with the code whose identity is ``code``."""
     sel = ET.SubElement(node, f"{{{PROJECT_NS}}}PlainTextSelection",
@@ -116,8 +102,7 @@ def _source(parent: ET.Element, doc: Document, state: State, when: str, utf16: b
             _selection(node, unit, code, where, user, when)
     for s in suggested:
         if s.unit.file == doc.name:
-            _selection(node, s.unit, f"coders\x1f{s.theme}\x1f{s.code}", where, guid("user", SUGGESTING_USER),
-                       when)
+            _selection(node, s.unit, s.code, where, guid("user", SUGGESTING_USER), when)
     return text
 
 
@@ -126,7 +111,7 @@ def qdpx(state: State, documents: list[Document], name: str, created: datetime |
     """A REFI-QDA project: the transcripts as plain text, the codebook, and each coded unit as a
     text selection coded by the user ``mazmun``; positions in characters, as the standard says,
     or (``utf16``) in UTF-16 code units, as NVivo counts them. ``suggested``: units coded with
-    the coders' own codes by a second user, ``mazmun-suggested``."""
+    the coders' own codes (in ``state``) by a second user, ``mazmun-suggested``."""
     ET.register_namespace("", PROJECT_NS)
     when = (created or datetime.now(UTC)).strftime("%Y-%m-%dT%H:%M:%SZ")
     user = guid("user", USER)
@@ -139,7 +124,6 @@ def qdpx(state: State, documents: list[Document], name: str, created: datetime |
                       name=SUGGESTING_USER)
     book = ET.SubElement(root, f"{{{PROJECT_NS}}}CodeBook")
     _codes(book, PROJECT_NS, state)
-    _coders_codes(book[0], suggested)
     sources = ET.SubElement(root, f"{{{PROJECT_NS}}}Sources")
     texts = {}
     for doc in documents:

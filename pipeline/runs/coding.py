@@ -11,7 +11,7 @@ from pipeline.errors import E_CODING, MazmunError
 from pipeline.exchange.refi import read_project
 from pipeline.runs.decision_log import DECISIONS
 from pipeline.runs.folder import read_previous
-from pipeline.stages.suggest import Coding
+from pipeline.stages.suggest import HUMAN, Coding
 from pipeline.text.coding import CodedQuote, parse_coding
 from pipeline.text.encoding import DecodeError, decode
 
@@ -38,9 +38,13 @@ def read_coding(path: Path) -> tuple[list[CodedQuote], dict[str, Any]]:
 
 def reviewed_coding(path: Path) -> Coding:
     """The coding a reviewed run's decisions make: each unit of an accepted code is coded with
-    that code (under its theme); each unit a coder moved out of every code is uncoded talk."""
+    that code (under its theme); each unit a coder moved out of every code is uncoded talk, and
+    so is the rest of the files the coders coded through (for a run itself analyzed with
+    ``--coding``: the files of their coded units)."""
     previous = read_previous(path)
     state = dec.apply(previous.base, previous.decisions)
+    run = previous.run
+    covered = frozenset(u.file for u, s in zip(run.units, run.suggestions) if s.source == HUMAN)
     confirmed = state.confirmed()
     moved_out = {d["unit"] for d in previous.decisions
                  if d.get("action") == "move_unit" and not d.get("code")}
@@ -56,7 +60,7 @@ def reviewed_coding(path: Path) -> Coding:
     if not quotes:
         raise MazmunError(E_CODING, f"{path}: the review has accepted no code yet",
                           "accept the codes you agree with on the review page, then analyze again")
-    return Coding(str(path), tuple(quotes), whole_files=False, uncoded=tuple(uncoded))
+    return Coding(str(path), tuple(quotes), covered=covered, uncoded=tuple(uncoded))
 
 
 def read_teaching(path: Path) -> Coding:

@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 
 from pipeline.decisions import log as dec
+from pipeline.decisions.suggested import with_coders_codes
 from pipeline.errors import E_CARRY, E_RUN, MazmunError
 from pipeline.evaluate.compare import AutoSpan
 from pipeline.run_config import Config, from_mapping
@@ -113,11 +114,13 @@ class RunFolder:
         return read_transcripts(folder or self.input_folder, self.manifest, self.config.ingest)
 
     def base_state(self) -> dec.State:
-        """The candidate codebook, before any coder's decision."""
+        """The candidate codebook, before any coder's decision (with ``--coding``, the coders'
+        own codes too, holding the units they coded)."""
         if self.codebook is None:
             raise MazmunError(E_RUN, f"{self.path} has no codebook.json", "analyze the transcripts again")
         with damaged_run(self.path):
-            return dec.initial_state(list(self.units), self.codes, self.codebook)
+            return with_coders_codes(dec.initial_state(list(self.units), self.codes, self.codebook),
+                                     self.suggestions)
 
     @property
     def log(self) -> DecisionLog:

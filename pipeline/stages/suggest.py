@@ -50,7 +50,8 @@ class Coding:
 
     source: str  # the file it came from (for messages and the manifest)
     quotes: tuple[CodedQuote, ...]  # coded quotes, located in the transcripts by the stage
-    whole_files: bool = True  # a file with any coded quote was coded through: its other talk is uncoded
+    covered: frozenset[str] | None = None  # files coded through (their other talk is uncoded);
+    # None: every file with a coded quote
     uncoded: tuple[Span, ...] = ()  # talk a coder marked uncoded
 
 
@@ -217,7 +218,7 @@ def suggest_codes(corpus: Corpus, units: tuple[Segment, ...], space: np.ndarray,
     for q in located:
         code, theme = code_and_theme(q.quote.labels)
         theme_of.setdefault(code, theme)
-    covered = {q.quote.file for q in located} if coding.whole_files else set()
+    covered = {q.quote.file for q in located} if coding.covered is None else set(coding.covered)
     taught = taught_units(units, located, coding.uncoded, covered)
     found = suggest(space, taught, theme_of, cfg, [u.file for u in units])
     return Suggested(len(units), tuple(found), len(located), tuple(missing), coding.source, theme_of)

@@ -289,3 +289,30 @@ def test_coding_mazmun_cannot_learn_from_is_a_coded_error(tmp_path, name, conten
     result = mazmun("analyze", SAMPLE, "--out", tmp_path / "run", "--coding", path, "--quiet")
     assert result.returncode == 2 and "[E501]" in result.stderr and says in result.stderr
     assert "Traceback" not in result.stderr and not (tmp_path / "run").exists()
+
+
+def test_accepted_and_rejected_suggestions_teach_the_next_run(assisted, tmp_path):
+    from pipeline.decisions.suggested import queue
+    from pipeline.runs.folder import RunFolder
+
+    run, _ = assisted
+    reviewed = tmp_path / "reviewed"
+    shutil.copytree(run, reviewed)
+    folder = RunFolder.read(reviewed)
+    waiting = queue(folder.base_state(), folder.suggestions, set())
+    assert len(waiting) >= 2 and waiting[0]["confidence"] <= waiting[-1]["confidence"]
+    accept, reject = waiting[-1], waiting[0]
+    log = [{"id": "d1", "at": "t", "coder": "Sara", "action": "move_unit", "unit": accept["unit"],
+            "code": accept["code"]},
+           {"id": "d2", "at": "t", "coder": "Sara", "action": "move_unit", "unit": reject["unit"],
+            "code": ""}]
+    (reviewed / "decisions.jsonl").write_text("".join(json.dumps(d) + "\n" for d in log), encoding="utf-8")
+    again = run_cli(SAMPLE, tmp_path / "again", "--coding", reviewed,
+                    "--set", f"embed.cache_dir={run.parent / 'cache'}")
+    before = {r["segment_id"]: r for r in rows(run)}
+    after = {r["segment_id"]: r for r in rows(again)}
+    label = folder.base_state().codes[accept["code"]].label
+    assert after[accept["unit"]]["source"] == "human" and after[accept["unit"]]["suggested_code"] == label
+    assert after[reject["unit"]]["source"] == ""
+    assert all(after[i]["source"] == "human" and after[i]["suggested_code"] == r["suggested_code"]
+               for i, r in before.items() if r["source"] == "human")

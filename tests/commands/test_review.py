@@ -15,13 +15,20 @@ from pipeline.commands.review import Review, make_server
 from pipeline.runs.decision_log import DECISIONS, DecisionLog
 from pipeline.runs.folder import RunFolder
 from pipeline.runs.tables import SEGMENT_COLUMNS as COLUMNS
+from pipeline.runs.tables import SUGGEST_COLUMNS
 from pipeline.stages.ingest import IngestConfig, ingest
 from pipeline.types import PARTICIPANT, SourceFile
 from tests.conftest import TEXTS
 
+# With ``analyze --coding``: the first unit coded by the coders, the next two suggested.
+SUGGESTED = tuple({"suggested_code": "Nights", "suggested_theme": "Caring", "confidence": confidence,
+                   "source": source} for confidence, source in ((1.0, "human"), (0.9, "suggested"),
+                                                                (0.3, "suggested")))
 
-def make_run(tmp_path, lang):
-    """One transcript; each participant turn is a unit: the first two in C01, the last in C02."""
+
+def make_run(tmp_path, lang, suggested=False):
+    """One transcript; each participant turn is a unit: the first two in C01, the last in C02
+    (``suggested``: the columns ``analyze --coding`` adds, as ``SUGGESTED``)."""
     folder = tmp_path / "transcripts"
     folder.mkdir()
     name = f"{lang}.txt"
@@ -31,13 +38,17 @@ def make_run(tmp_path, lang):
     run = tmp_path / "run"
     run.mkdir()
     with open(run / "segments.csv", "w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=COLUMNS)
+        writer = csv.DictWriter(handle, fieldnames=COLUMNS + (SUGGEST_COLUMNS if suggested else ()))
         writer.writeheader()
         for i, t in enumerate(turns):
             code = "C01" if i < 2 else "C02"
-            writer.writerow({"segment_id": f"{name}#{t.index}", "file": name, "speaker": t.speaker,
-                             "lang": lang, "start": t.start, "end": t.end, "text": doc.text[t.start:t.end],
-                             "code_id": code, "theme_id": "T1", "probability": 1.0})
+            row = {"segment_id": f"{name}#{t.index}", "file": name, "speaker": t.speaker,
+                   "lang": lang, "start": t.start, "end": t.end, "text": doc.text[t.start:t.end],
+                   "code_id": code, "theme_id": "T1", "probability": 1.0}
+            if suggested:
+                evidence = f"{name}#{turns[0].index}" if i else ""
+                row.update({**SUGGESTED[min(i, 2)], "evidence": evidence} if i < 3 else {"source": ""})
+            writer.writerow(row)
     book = {"themes": [{"theme_id": "T1", "label": "caring"}],
             "codes": [{"code_id": "C01", "label": "nights", "theme_id": "T1", "keywords": ["sleep"]},
                       {"code_id": "C02", "label": "doctors", "theme_id": "T1", "keywords": []}]}
@@ -50,8 +61,8 @@ def make_run(tmp_path, lang):
 
 
 @pytest.fixture
-def served(tmp_path, lang):
-    run = make_run(tmp_path, lang)
+def served(tmp_path, lang, request):
+    run = make_run(tmp_path, lang, suggested=getattr(request, "param", False))
     server = make_server(Review.open(run), "127.0.0.1", 0)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -95,6 +106,31 @@ def test_actions_are_appended_per_coder_and_refused_when_stale(served):
                                                                                 ("Reza", "accept")]
     status, diff, _ = call(url, "/api/diff?coder=Sara&other=Reza")
     assert status == 200 and {c["code"] for c in diff["codes"]} == {"C02"} and len(diff["units"]) == 1
+
+
+@pytest.mark.parametrize("served", [True], indirect=True)
+def test_suggestions_wait_least_confident_first_and_each_answer_is_a_decision(served):
+    run, url = served
+    status, view, _ = call(url, "/api/state?coder=Sara")
+    units = [u for u in view["units"]]
+    nights = next(c for c in view["codes"] if c["label"] == "Nights")
+    assert status == 200 and nights["status"] == "accepted" and nights["units"] == units[:1]
+    assert [(s["unit"], s["code"], s["confidence"]) for s in view["suggestions"]] == [
+        (units[2], nights["id"], 0.3), (units[1], nights["id"], 0.9)]
+    assert view["suggestions"][0]["evidence"] == units[:1]
+    status, view, _ = call(url, "/api/accept_suggestions", {"coder": "Sara", "min_confidence": 0.5})
+    assert status == 200 and [s["unit"] for s in view["suggestions"]] == [units[2]]
+    reject = {"coder": "Sara", "action": "move_unit", "unit": units[2], "code": ""}
+    assert call(url, "/api/decision", reject)[0] == 200
+    status, view, _ = call(url, "/api/state?coder=Sara")
+    assert view["suggestions"] == []
+    assert next(c for c in view["codes"] if c["label"] == "Nights")["units"] == units[:2]
+    assert len(call(url, "/api/state?coder=Reza")[1]["suggestions"]) == 2  # each coder decides alone
+    status, error, _ = call(url, "/api/accept_suggestions", {"coder": "Sara", "min_confidence": "all"})
+    assert status == 409 and "min_confidence" in error["error"]
+    records = [json.loads(x) for x in (run / DECISIONS).read_text(encoding="utf-8").splitlines()]
+    assert [(r["action"], r["unit"], r["code"]) for r in records] == [
+        ("move_unit", units[1], nights["id"]), ("move_unit", units[2], "")]
 
 
 def test_split_reclusters_with_the_real_model_and_context_shows_the_turns(served):

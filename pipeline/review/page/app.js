@@ -75,8 +75,13 @@ function render() {
   $("#show-diff").disabled = state.coders.filter((c) => c !== state.coder).length === 0;
   $("#unassigned-count").textContent = `(${state.unassigned.length})`;
   $("#show-unassigned").classList.toggle("selected", selected.kind === "unassigned");
+  const coded = state.suggestions.length > 0 || state.codes.some((c) => c.origin === "the coders' coding");
+  $("#show-suggestions").hidden = !coded;
+  $("#suggestion-count").textContent = `(${state.suggestions.length})`;
+  $("#show-suggestions").classList.toggle("selected", selected.kind === "suggestions");
   renderSidebar();
-  const views = {code: renderCode, theme: renderTheme, unassigned: renderUnassigned, diff: renderDiff};
+  const views = {code: renderCode, theme: renderTheme, unassigned: renderUnassigned, diff: renderDiff,
+                 suggestions: renderSuggestions};
   const view = views[selected.kind];
   const detail = $("#detail");
   detail.replaceChildren(...(view ? view(selected.id) : [el("p", {class: "muted",
@@ -225,6 +230,57 @@ function renderUnassigned() {
     unitList(state.unassigned, "")];
 }
 
+const SHOWN = 50;  // suggestions drawn at once; the rest follow as these are decided
+
+function renderSuggestions() {
+  const waiting = state.suggestions;
+  const floor = el("input", {id: "min-confidence", type: "number", min: 0, max: 1, step: 0.05, value: 0.8});
+  const above = (v) => waiting.filter((s) => s.confidence >= Number(v)).length;
+  const bulk = el("button", {id: "accept-above", type: "button", on: {click: async () => {
+    const n = above(floor.value);
+    if (!n) return say("No suggestion is that confident", true);
+    if (!confirm(`Accept ${n} suggestions with confidence ≥ ${floor.value}?`)) return;
+    try {
+      state = await call("/api/accept_suggestions", {min_confidence: Number(floor.value)});
+      say(`${n} suggestions accepted`);
+      render();
+    } catch (err) { say(err.message, true); }
+  }}}, "Accept all at or above");
+  return [el("h2", {text: `Review next: ${waiting.length} suggestions of your codes`}),
+    el("p", {class: "muted", text: "mazmun suggests your own codes for the units you have not coded. The least " +
+      "confident come first: your answer there teaches the next run most. Accept a suggestion, give the unit " +
+      "another code, or reject it (the unit stays uncoded). Every answer is saved as a decision; analyze " +
+      "again with CODING=<this run> to learn from them."}),
+    el("div", {class: "row"}, el("label", {for: "min-confidence", text: "Confidence at least"}), floor, bulk),
+    el("ul", {class: "units", id: "suggestions"}, waiting.slice(0, SHOWN).map(suggestionItem))];
+}
+
+function suggestionItem(s) {
+  const u = state.units[s.unit];
+  const code = codeById(s.code);
+  const theme = themeById(code.theme);
+  const targets = [["", "uncoded"], ...state.codes.map((c) => [c.id, `${c.id} ${c.label}`])];
+  const other = options(el("select", {class: "move-target", "aria-label": "Another code"}), targets, s.code);
+  const evidence = s.evidence.map((id) => el("blockquote", {class: "evidence", dir: "auto",
+    lang: state.units[id].lang || null, text: state.units[id].text}));
+  return el("li", {class: "unit suggestion", "data-unit": s.unit},
+    el("div", {class: "muted"}, `${u.file} · ${u.speaker} · ${u.start}–${u.end}`),
+    el("blockquote", {dir: "auto", lang: u.lang || null, text: u.text}),
+    el("p", {}, "Suggested: ", el("bdi", {class: "suggested-code", text: `${code.id} ${code.label}`}),
+       theme ? el("span", {class: "muted"}, " in ", el("bdi", {text: theme.label})) : null,
+       el("span", {class: "badge", text: `confidence ${s.confidence.toFixed(2)}`})),
+    evidence.length ? el("details", {}, el("summary", {text: "Like your units"}), evidence) : null,
+    el("div", {class: "row"},
+      el("button", {type: "button", class: "accept-suggestion", on: {click: () =>
+        act("move_unit", {unit: s.unit, code: s.code}, `Coded ${code.id}`)}}, "Accept"),
+      other,
+      el("button", {type: "button", class: "correct-suggestion", on: {click: () =>
+        act("move_unit", {unit: s.unit, code: other.value}, other.value ? `Coded ${other.value}` : "Left uncoded")}},
+        "Code as"),
+      el("button", {type: "button", class: "reject-suggestion", on: {click: () =>
+        act("move_unit", {unit: s.unit, code: ""}, "Rejected: left uncoded")}}, "Reject")));
+}
+
 function renderDiff(other) {
   const coders = state.coders.filter((c) => c !== state.coder);
   const pick = options(el("select", {id: "other-coder"}), coders.map((c) => [c, c]), other);
@@ -258,6 +314,7 @@ $("#coder-form").addEventListener("submit", (ev) => {
   load();
 });
 $("#show-unassigned").addEventListener("click", () => select("unassigned"));
+$("#show-suggestions").addEventListener("click", () => select("suggestions"));
 $("#show-diff").addEventListener("click", () => select("diff"));
 $("#theme-form").addEventListener("submit", (ev) => {
   ev.preventDefault();
