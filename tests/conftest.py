@@ -1,3 +1,4 @@
+import csv
 import os
 import subprocess
 import sys
@@ -75,3 +76,22 @@ def sample_run(tmp_path_factory) -> Path:
                     "--set", f"embed.cache_dir={base / 'cache'}")
     assert result.returncode == 0, result.stderr[-3000:]
     return base / "run"
+
+
+CODED = {"en": "en_caregiver_01.txt", "fa": "fa_caregiver_04.txt"}  # the files coded in ``assisted_run``
+
+
+@pytest.fixture(scope="session")
+def assisted_run(tmp_path_factory) -> tuple[Path, set[str]]:
+    """The demo analyzed once with the coders' coding of one English and one Farsi interview
+    (``analyze --coding``), and the names of the codes in that coding. Tests only read it."""
+    base = tmp_path_factory.mktemp("assisted")
+    table = (SAMPLE.parent / "sample_coding.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    coding = base / "coding.csv"
+    coding.write_text(table[0] + "".join(r for r in table[1:] if r.split(",")[0] in CODED.values()),
+                      encoding="utf-8")
+    result = mazmun("analyze", SAMPLE, "--out", base / "run", "--quiet", "--coding", coding,
+                    "--set", f"embed.cache_dir={base / 'cache'}")
+    assert result.returncode == 0, result.stderr[-3000:]
+    codes = {f"{r['code_id']} {r['code']}" for r in csv.DictReader(coding.open(encoding="utf-8"))}
+    return base / "run", codes

@@ -10,7 +10,7 @@ import pytest
 from pipeline.flow import STAGES
 from pipeline.stages.ingest import DEFAULT_INTERVIEWER, role_of
 from pipeline.types import INTERVIEWER
-from tests.conftest import BENCHMARK, SAMPLE, mazmun, needs_benchmark
+from tests.conftest import BENCHMARK, CODED, SAMPLE, mazmun, needs_benchmark
 
 
 def _offline_prefix():
@@ -201,25 +201,9 @@ def test_a_folder_of_tool_exports_runs_without_configuration(tmp_path):
             assert raw[int(r["start"]):int(r["end"])] == r["text"] and "[00:" not in r["text"]
 
 
-CODED = {"en": "en_caregiver_01.txt", "fa": "fa_caregiver_04.txt"}
-
-
-@pytest.fixture(scope="module")
-def assisted(tmp_path_factory):
-    """The demo analyzed with the coders' coding of one English and one Farsi interview."""
-    base = tmp_path_factory.mktemp("assisted")
-    table = (SAMPLE.parent / "sample_coding.csv").read_text(encoding="utf-8").splitlines(keepends=True)
-    coding = base / "coding.csv"
-    coding.write_text(table[0] + "".join(r for r in table[1:] if r.split(",")[0] in CODED.values()),
-                      encoding="utf-8")
-    run = run_cli(SAMPLE, base / "run", "--coding", coding, "--set", f"embed.cache_dir={base / 'cache'}")
-    codes = {f"{r['code_id']} {r['code']}" for r in csv.DictReader(coding.open(encoding="utf-8"))}
-    return run, codes
-
-
 @pytest.mark.parametrize("lang", ["en", "fa"])
-def test_with_coding_the_coders_units_keep_it_and_the_other_files_get_their_codes(assisted, lang):
-    run, codes = assisted
+def test_with_coding_the_coders_units_keep_it_and_the_other_files_get_their_codes(assisted_run, lang):
+    run, codes = assisted_run
     table = rows(run)
     by_id = {r["segment_id"]: r for r in table}
     mine = [r for r in table if r["lang"] == lang]
@@ -240,8 +224,8 @@ def test_with_coding_the_coders_units_keep_it_and_the_other_files_get_their_code
     assert all(texts[r["file"]][int(r["start"]):int(r["end"])] == r["text"] for r in mine)
 
 
-def test_with_coding_the_manifest_and_report_say_what_was_taught_and_suggested(assisted):
-    run, codes = assisted
+def test_with_coding_the_manifest_and_report_say_what_was_taught_and_suggested(assisted_run):
+    run, codes = assisted_run
     manifest = json.loads((run / "manifest.json").read_text(encoding="utf-8"))
     record = manifest["stages"]["suggest"]
     table = rows(run)
@@ -291,11 +275,11 @@ def test_coding_mazmun_cannot_learn_from_is_a_coded_error(tmp_path, name, conten
     assert "Traceback" not in result.stderr and not (tmp_path / "run").exists()
 
 
-def test_accepted_and_rejected_suggestions_teach_the_next_run(assisted, tmp_path):
+def test_accepted_and_rejected_suggestions_teach_the_next_run(assisted_run, tmp_path):
     from pipeline.decisions.suggested import queue
     from pipeline.runs.folder import RunFolder
 
-    run, _ = assisted
+    run, _ = assisted_run
     reviewed = tmp_path / "reviewed"
     shutil.copytree(run, reviewed)
     folder = RunFolder.read(reviewed)

@@ -255,3 +255,29 @@ def test_two_coders_see_where_they_differ(browser, run, serve):
     assert f"{code}" in table and "accepted" in table and "absent" in table
     agreement = page.find("#agreement").text
     assert "Units coded alike" in agreement and "100.0%" not in agreement
+
+
+def test_a_coder_answers_suggestions_one_by_one_then_in_bulk(browser, assisted_run, serve, tmp_path):
+    run = tmp_path / "run"
+    shutil.copytree(assisted_run[0], run)
+    server = serve(run)
+    page, log = Page(browser, server.url), run / "decisions.jsonl"
+    page.sign_in("Sara")
+    page.find("#show-suggestions").click()
+    page.until(lambda: page.all("li.suggestion"), "the suggestions are listed")
+    browser.save_screenshot(str(tmp_path / "suggestions.png"))
+    waiting = [li.get_attribute("data-unit") for li in page.all("li.suggestion")]
+    assert len(waiting) >= 3 and "Review next" in page.title()
+    page.find(f'li[data-unit="{waiting[0]}"] .accept-suggestion').click()
+    first = page.saved(log, 1)[0]
+    assert (first["action"], first["unit"]) == ("move_unit", waiting[0]) and first["code"].startswith("H")
+    page.until(lambda: not page.all(f'li[data-unit="{waiting[0]}"]'), "an answered suggestion leaves")
+    page.find(f'li[data-unit="{waiting[1]}"] .reject-suggestion').click()
+    assert page.saved(log, 2)[1]["code"] == ""
+    page.fill("#min-confidence", "0")
+    browser.execute_script("window.confirm = () => true;")
+    page.find("#accept-above").click()
+    decisions = page.saved(log, len(waiting))
+    page.until(lambda: not page.all("li.suggestion"), "every suggestion is answered")
+    assert [d["unit"] for d in decisions[2:]] == waiting[2:]  # in queue order: least confident first
+    assert page.find("#suggestion-count").text == "(0)"

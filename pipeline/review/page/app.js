@@ -174,6 +174,9 @@ async function split(code, k) {
   } catch (err) { say(err.message, true); }
 }
 
+// A unit's file, speaker and place; the speaker isolated, so a Farsi name keeps the numbers in order.
+const where = (u) => el("div", {class: "muted"}, `${u.file} · `, el("bdi", {text: u.speaker}), ` · ${u.start}–${u.end}`);
+
 function unitList(ids, current) {
   const targets = [["", "uncoded"], ...state.codes.map((c) => [c.id, `${c.id} ${c.label}`])];
   return el("ul", {class: "units"}, ids.map((id) => {
@@ -181,7 +184,7 @@ function unitList(ids, current) {
     const move = options(el("select", {class: "move-target", "aria-label": "Move to code"}), targets, current);
     const context = el("div", {class: "context", hidden: ""});
     return el("li", {class: "unit", "data-unit": id},
-      el("div", {class: "muted"}, `${u.file} · ${u.speaker} · ${u.start}–${u.end}`),
+      where(u),
       el("blockquote", {dir: "auto", lang: u.lang || null, text: u.text}),
       el("div", {class: "row"},
         el("button", {type: "button", class: "show-context", on: {click: () => showContext(id, context)}}, "Surrounding turns"),
@@ -264,7 +267,7 @@ function suggestionItem(s) {
   const evidence = s.evidence.map((id) => el("blockquote", {class: "evidence", dir: "auto",
     lang: state.units[id].lang || null, text: state.units[id].text}));
   return el("li", {class: "unit suggestion", "data-unit": s.unit},
-    el("div", {class: "muted"}, `${u.file} · ${u.speaker} · ${u.start}–${u.end}`),
+    where(u),
     el("blockquote", {dir: "auto", lang: u.lang || null, text: u.text}),
     el("p", {}, "Suggested: ", el("bdi", {class: "suggested-code", text: `${code.id} ${code.label}`}),
        theme ? el("span", {class: "muted"}, " in ", el("bdi", {text: theme.label})) : null,
