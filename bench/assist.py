@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import time
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,7 +41,7 @@ from pipeline.evaluate.compare import paint as painted  # noqa: E402
 from pipeline.evaluate.compare import positions  # noqa: E402
 from pipeline.evaluate.scoring import NONE, kappa  # noqa: E402
 from pipeline.flow import STAGES, models_for, run_stage  # noqa: E402
-from pipeline.stages.suggest import Coding, SuggestConfig, suggest_codes  # noqa: E402
+from pipeline.stages.suggest import Coding, Suggested, suggest_codes  # noqa: E402
 from pipeline.text.coding import Located, locate_all  # noqa: E402
 from pipeline.types import Corpus, Document  # noqa: E402
 
@@ -160,13 +161,17 @@ def bertopic_semi(inputs: tuple, documents: list[Document], located: list[Locate
     return out
 
 
+def suggested(state: dict, located: list[Located], split: Split) -> Suggested:
+    """The suggest stage, as ``analyze --coding`` runs it, taught the coding of the coded files."""
+    coding = Coding("bench", tuple(q.quote for q in located if q.quote.file in split.coded))
+    return suggest_codes(state["corpus"], state["units"], state["space"], coding, state["cfg"].suggest)
+
+
 def mazmun(inputs: tuple, documents: list[Document], located: list[Located], split: Split,
            seed: int) -> dict[str, list]:
-    """mazmun's suggestions over its own meaning units and space: the suggest stage, as
-    ``analyze --coding`` runs it, taught the coding of the coded files."""
+    """mazmun's suggestions over its own meaning units and space."""
     state = inputs[3]
-    coding = Coding("bench", tuple(q.quote for q in located if q.quote.file in split.coded))
-    found = suggest_codes(state["corpus"], state["units"], state["space"], coding, SuggestConfig())
+    found = suggested(state, located, split)
     pairs = [(u, s) for u, s in zip(state["units"], found.suggestions) if u.file in split.held_out]
     return {level: [(u.file, u.start, u.end, _label(s, level)) for u, s in pairs] for level in LEVELS}
 
@@ -182,7 +187,7 @@ def unit_labels(units, documents: list[Document], located: list[Located], level:
 
 def analysis(sources, cfg, cache) -> dict:
     """The analyze stages up to the clustering space (what suggestions are made in)."""
-    state = {"sources": sources}
+    state = {"sources": sources, "cfg": cfg}
     models = models_for(cfg, cache)
     for stage in STAGES[:STAGES.index(next(s for s in STAGES if s.name == "lexical")) + 1]:
         run_stage(stage, state, cfg, models)
@@ -193,19 +198,25 @@ SYSTEMS = {"mazmun": mazmun, "knn": knn, "bertopic": bertopic_semi}
 RANDOM = {"bertopic"}
 
 
-def score_set(folder: Path, cfg, seeds: list[int], systems: list[str], cache) -> dict:
+def score_set(folder: Path, cfg, seeds: list[int], systems: list[str], cache,
+              shares: tuple[float, ...] = SHARES) -> dict:
     sources, documents, quotes = load_set(folder, cfg)
     located, _ = locate_all(quotes, {d.name: d.text for d in documents})
     inputs = (*bertopic_inputs(Corpus(tuple(documents)), cfg, cache),
               analysis(sources, cfg, cache) if "mazmun" in systems else None)
     results: dict = {}
-    for share in SHARES:
+    if "mazmun" in systems:  # the time suggestions take once the embeddings exist (25% coded)
+        started = time.perf_counter()
+        suggested(inputs[3], located, Split.first([d.name for d in documents], 0.25))
+        results["suggest"] = {"units": len(inputs[3]["units"]),
+                              "seconds": round(time.perf_counter() - started, 3)}
+    for share in shares:
         split = Split.first([d.name for d in documents], share)
         for system in systems:
             runs = []
             for seed in seeds if system in RANDOM else seeds[:1]:
-                suggested = SYSTEMS[system](inputs, documents, located, split, seed)
-                runs.append(score_split(documents, located, suggested, split))
+                spans = SYSTEMS[system](inputs, documents, located, split, seed)
+                runs.append(score_split(documents, located, spans, split))
             results.setdefault(f"{share:.2f}", {})[system] = {
                 level: {k: round(float(np.mean([r[level][k] for r in runs])), 4) for k in runs[0][level]}
                 for level in LEVELS}
@@ -217,7 +228,7 @@ def table(results: dict, share: str = "0.25") -> str:
             "| filler rejection |")
     lines = [head, "|" + "---|" * 9]
     for key, by_share in results.items():
-        for system, r in by_share[share].items():
+        for system, r in by_share.get(share, {}).items():
             t, c = r["theme"], r["code"]
             lines.append(f"| {key} | {system} | {t['kappa']:.2f} | {t['macro_f1']:.2f} | {c['kappa']:.2f} | "
                          f"{c['macro_f1']:.2f} | {c['macro_f1_seen']:.2f} | {t['coverage']:.2f} | "
@@ -231,20 +242,26 @@ def main() -> None:
     parser.add_argument("--config", type=Path, default=None)
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     parser.add_argument("--systems", default="mazmun,knn,bertopic")
+    parser.add_argument("--shares", default=",".join(map(str, SHARES)), help="shares of files coded")
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "assist.json")
     parser.add_argument("--sets", default="", help="study/lang,… e.g. gp_iran/en (default: all)")
     parser.add_argument("--set", dest="overrides", action="append", default=[], metavar="SECTION.KEY=VALUE")
     args = parser.parse_args()
     cfg, cache = bench_setup(args)
+    shares = tuple(float(x) for x in args.shares.split(","))
     wanted = set(filter(None, args.sets.split(",")))
     results = {}
     for folder in sorted(args.benchmark.glob("*/*/coding.csv")):
         key = f"{folder.parent.parent.name}/{folder.parent.name}"
         if wanted and key not in wanted:
             continue
-        results[key] = score_set(folder.parent, cfg, args.seeds, args.systems.split(","), cache)
+        results[key] = score_set(folder.parent, cfg, args.seeds, args.systems.split(","), cache, shares)
         print("\n".join(table({key: results[key]}).splitlines()[2:]), flush=True)
-    (ROOT / "bench" / "results" / "assist.json").write_text(json.dumps(results, indent=2) + "\n")
-    for share in (f"{s:.2f}" for s in SHARES):
+        if "suggest" in results[key]:
+            print(f"suggestions: {results[key]['suggest']['units']} units in "
+                  f"{results[key]['suggest']['seconds']:.2f} s", flush=True)
+    args.out.write_text(json.dumps(results, indent=2) + "\n")
+    for share in (f"{s:.2f}" for s in shares):
         print(f"\n{share} of the files coded\n" + table(results, share))
 
 

@@ -273,3 +273,63 @@ def test_a_run_ends_in_a_run_folder_or_one_coded_line(found):
                 for row in csv.DictReader(handle):
                     assert docs[row["file"]][int(row["start"]):int(row["end"])] == row["text"]
 
+
+
+# Coding that teaches suggestions (analyze --coding) ----------------------------------------------
+
+CODED_TEXT = "P1: I never sleep at night.\nP1: The doctor is new every time. يك كتاب‌ها ۱۲۳\n"
+
+
+@st.composite
+def coding_tables(draw) -> bytes:
+    """A coding table as a coder might save it: real columns with any values, or random bytes."""
+    if draw(st.booleans()):
+        return draw(st.binary(max_size=300))
+    offsets = st.one_of(st.just(""), st.integers(-3, 120).map(str), st.text(LETTERS, max_size=3))
+    rows = draw(st.lists(st.tuples(st.sampled_from(["a.txt", "a", "b.txt", "", " a.txt "]),
+                                   st.one_of(st.sampled_from(["I never sleep", "The doctor", "يك كتاب"]),
+                                             st.text(LETTERS, max_size=20)),
+                                   offsets, offsets, st.text(LETTERS, max_size=8),
+                                   st.text(LETTERS, max_size=8)), max_size=6))
+    columns = draw(st.sampled_from([["file", "quote", "start", "end", "code", "theme"],
+                                    ["file", "quote", "code"], ["quote", "code"], ["file", "start", "end"]]))
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(columns)
+    for row in rows:
+        values = dict(zip(["file", "quote", "start", "end", "code", "theme"], row))
+        writer.writerow(values[c] for c in columns)
+    return buffer.getvalue().encode(draw(st.sampled_from(ENCODINGS)), errors="replace")
+
+
+@settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow])
+@given(coding_tables(), st.lists(st.integers(0, len(CODED_TEXT)), min_size=2, max_size=8))
+def test_any_coding_table_teaches_suggestions_or_is_E501(data, cuts):
+    import numpy as np
+
+    from pipeline.runs.coding import read_teaching
+    from pipeline.stages.suggest import SuggestConfig, suggest_codes
+    from pipeline.types import Corpus, Document, Segment
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "coding.csv"
+        path.write_bytes(data)
+        try:
+            coding = read_teaching(path)
+        except MazmunError as exc:
+            assert exc.code == "E501"
+            return
+    bounds = sorted(set(cuts))
+    units = tuple(Segment(f"a.txt#{i}", "a.txt", "P1", 0, "en", s, e, CODED_TEXT[s:e], "", ())
+                  for i, (s, e) in enumerate(zip(bounds, bounds[1:])))
+    x = np.random.default_rng(len(units)).normal(size=(len(units), 4))
+    x /= np.linalg.norm(x, axis=1, keepdims=True)
+    corpus = Corpus((Document("a.txt", CODED_TEXT, "utf-8", "", ()),))
+    try:
+        found = suggest_codes(corpus, units, x, coding, SuggestConfig(k=2))
+    except MazmunError as exc:
+        assert exc.code == "E501"
+        return
+    assert len(found.suggestions) == len(units) and found.open.shape == (len(units),)
+    assert all(s.code in found.theme_of or not s.code for s in found.suggestions)
+    assert all(s.theme == found.theme_of[s.code] for s in found.suggestions if s.code)
