@@ -164,7 +164,8 @@ def bertopic_semi(inputs: tuple, documents: list[Document], located: list[Locate
 def suggested(state: dict, located: list[Located], split: Split) -> Suggested:
     """The suggest stage, as ``analyze --coding`` runs it, taught the coding of the coded files."""
     coding = Coding("bench", tuple(q.quote for q in located if q.quote.file in split.coded))
-    return suggest_codes(state["corpus"], state["units"], state["space"], coding, state["cfg"].suggest)
+    return suggest_codes(state["corpus"], state["units"], state["space"], state["vectors"], coding,
+                         state["cfg"].suggest)
 
 
 def mazmun(inputs: tuple, documents: list[Document], located: list[Located], split: Split,

@@ -88,6 +88,7 @@ def _suggested(state: State, cfg: Config) -> dict[str, Any]:
     if not found.suggestions:
         return {"coding": None}
     return {"coding": found.source, "quotes_located": found.located, "quotes_missing": len(found.missing),
+            "codebook_examples": found.examples,
             "codes": len(found.theme_of), "themes": len(set(found.theme_of.values())),
             "units": found.counts()}
 
@@ -97,9 +98,11 @@ def _says_suggested(state: State) -> list[str]:
     if not found.suggestions:
         return []
     n = found.counts()
-    lines = [f"coding: {found.located} quotes of {len(found.theme_of)} codes taught {n['human']} units; "
-             f"suggested {n['suggested']}, {n['new']} new (to open clustering), "
-             f"{n['uncoded']} uncoded"]
+    taught = f"{found.located} quotes taught {n['human']} units"
+    if found.examples:
+        taught += f"; {found.examples} codebook codes found an example unit"
+    lines = [f"coding ({len(found.theme_of)} codes): {taught}; suggested {n['suggested']}, {n['new']} new "
+             f"(to open clustering), {n['uncoded']} uncoded"]
     if found.missing:
         lines.append(f"coding: {len(found.missing)} quotes not found in the transcripts "
                      f"(first: {found.missing[0].file} row {found.missing[0].row})")
@@ -126,8 +129,8 @@ STAGES: tuple[Stage, ...] = (
           ("lexical", "reduce", "seed"), ("encode",),
           record=lambda state, cfg: {"dimensions": state["lexical_dimensions"], "weight": cfg.lexical.weight,
                                      "by_meaning": by_meaning(state["segmentation"].segments, cfg.lexical)}),
-    Stage("suggest", suggest_codes, ("corpus", "units", "space", "coding"), ("suggested",), ("suggest",),
-          record=_suggested, says=_says_suggested),
+    Stage("suggest", suggest_codes, ("corpus", "units", "space", "vectors", "coding"), ("suggested",),
+          ("suggest",), ("encode",), record=_suggested, says=_says_suggested),
     Stage("reduce", layouts, ("space", "open"), ("layouts",), ("reduce", "cluster", "seed"),
           record=lambda state, cfg: {"runs": len(state["layouts"]),
                                      "dimensions": int(state["layouts"][0].shape[1])

@@ -8,14 +8,16 @@ from typing import Any
 
 from pipeline.decisions import log as dec
 from pipeline.errors import E_CODING, MazmunError
-from pipeline.exchange.refi import read_project
+from pipeline.evaluate.codebooks import human_codes
+from pipeline.exchange.refi import read_project, read_qdc
 from pipeline.runs.decision_log import DECISIONS
 from pipeline.runs.folder import read_previous
 from pipeline.stages.suggest import HUMAN, Coding
 from pipeline.text.coding import CodedQuote, parse_coding
 from pipeline.text.encoding import DecodeError, decode
 
-FORMATS = "a coding table (.csv), a QDA project (.qdpx), or a reviewed run (its folder or decisions.jsonl)"
+FORMATS = ("a coding table (.csv), a QDA project (.qdpx), a codebook (.qdc), or a reviewed run (its folder "
+           "or decisions.jsonl)")
 
 
 def read_coding(path: Path) -> tuple[list[CodedQuote], dict[str, Any]]:
@@ -70,9 +72,26 @@ def read_teaching(path: Path) -> Coding:
     if not path.is_file():
         raise MazmunError(E_CODING, f"--coding {path}: no such file", f"pass {FORMATS}")
     if path.suffix.lower() == ".qdc":
-        raise MazmunError(E_CODING, f"--coding {path}: a codebook alone (.qdc) teaches no suggestions yet",
-                          f"code a few files with it and pass {FORMATS}")
+        return codebook_coding(path, read_qdc(_read(path), path.name))
     quotes, _ = read_coding(path)
+    if not quotes and path.suffix.lower() == ".qdpx":  # a project holding a codebook and no coding
+        return codebook_coding(path, read_project(_read(path), path.name).codes)
     if not quotes:
         raise MazmunError(E_CODING, f"{path} codes no quote", "code a few files, then pass their coding")
     return Coding(str(path), tuple(quotes))
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise MazmunError(E_CODING, f"cannot read {path}: {exc.strerror}", f"pass {FORMATS}") from exc
+
+
+def codebook_coding(path: Path, paths: dict[str, tuple[tuple[str, ...], str]]) -> Coding:
+    """A codebook's codes as teaching: each code's name and description (an example quote in it
+    helps most), under its theme (the top-level code)."""
+    codes = human_codes(paths)
+    if not codes:
+        raise MazmunError(E_CODING, f"{path} holds no codes", "export the codebook again, or pass a coding")
+    return Coding(str(path), (), examples=tuple((c.label, c.theme or c.label, c.text()) for c in codes))

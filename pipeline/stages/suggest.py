@@ -15,6 +15,7 @@ so that codes the coders have not met yet can still emerge.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -53,6 +54,7 @@ class Coding:
     covered: frozenset[str] | None = None  # files coded through (their other talk is uncoded);
     # None: every file with a coded quote
     uncoded: tuple[Span, ...] = ()  # talk a coder marked uncoded
+    examples: tuple[tuple[str, str, str], ...] = ()  # a codebook's codes: (code, theme, description)
 
 
 @dataclass(frozen=True)
@@ -74,6 +76,7 @@ class Suggested:
     missing: tuple[CodedQuote, ...] = ()
     source: str = ""
     theme_of: dict[str, str] = field(default_factory=dict)  # the coders' codes → their themes
+    examples: int = 0  # units taken as a codebook's example of a code
 
     @property
     def open(self) -> np.ndarray:
@@ -201,16 +204,38 @@ def suggest(x: np.ndarray, taught: dict[int, str], theme_of: dict[str, str], cfg
     return out
 
 
-def suggest_codes(corpus: Corpus, units: tuple[Segment, ...], space: np.ndarray, coding: Coding | None,
-                  cfg: SuggestConfig) -> Suggested:
+def seed_units(vectors: np.ndarray, described: np.ndarray, codes: list[str]) -> dict[int, str]:
+    """A codebook's one example of each code: the unit most like the code's description (rows of
+    ``described``), when no other code's description is liker that unit."""
+    if not len(vectors) or not len(described):
+        return {}
+    sims = vectors @ described.T
+    best_unit, best_code = sims.argmax(axis=0), sims.argmax(axis=1)
+    return {int(u): codes[c] for c, u in enumerate(best_unit) if best_code[u] == c}
+
+
+def _from_codebook(coding: Coding, vectors: np.ndarray, taught: dict[int, str],
+                   encode: Callable[[list[str]], tuple[np.ndarray, int]] | None) -> dict[int, str]:
+    if not coding.examples or encode is None:
+        return {}
+    described, _ = encode([text for _, _, text in coding.examples])
+    seeds = seed_units(vectors, described, [code for code, _, _ in coding.examples])
+    return {i: c for i, c in seeds.items() if i not in taught}
+
+
+def suggest_codes(corpus: Corpus, units: tuple[Segment, ...], space: np.ndarray, vectors: np.ndarray,
+                  coding: Coding | None, cfg: SuggestConfig,
+                  encode: Callable[[list[str]], tuple[np.ndarray, int]] | None = None) -> Suggested:
     """Stage function (suggest): with the coders' ``coding``, a suggestion for every unit; the
-    units that fit none of their codes are left to open clustering."""
+    units that fit none of their codes are left to open clustering. A codebook's codes are
+    learned from one example each: the unit most like the code's description (in ``vectors``,
+    the units' embeddings, beside the descriptions embedded by ``encode``)."""
     if coding is None:
         return Suggested(len(units))
     texts = corpus.texts
     quotes = match_files(list(coding.quotes), set(texts))
     located, missing = locate_all(quotes, texts)
-    if quotes and not located:
+    if quotes and not located and not coding.examples:
         raise MazmunError(E_CODING, f"{coding.source}: none of its {len(quotes)} coded quotes is in the "
                           "analyzed transcripts", "check that its file column names files of the folder "
                           "analyzed, and that the quotes were copied from them")
@@ -218,7 +243,18 @@ def suggest_codes(corpus: Corpus, units: tuple[Segment, ...], space: np.ndarray,
     for q in located:
         code, theme = code_and_theme(q.quote.labels)
         theme_of.setdefault(code, theme)
+    for code, theme, _ in coding.examples:
+        theme_of.setdefault(code, theme or code)
     covered = {q.quote.file for q in located} if coding.covered is None else set(coding.covered)
     taught = taught_units(units, located, coding.uncoded, covered)
-    found = suggest(space, taught, theme_of, cfg, [u.file for u in units])
-    return Suggested(len(units), tuple(found), len(located), tuple(missing), coding.source, theme_of)
+    seeds = _from_codebook(coding, vectors, taught, encode)
+    files = [u.file for u in units]
+    found = suggest(space, {**seeds, **taught}, theme_of, cfg, files)
+    for i in seeds:  # the codebook's examples are mazmun's choice: judged like any unit, without it
+        rest = {j: c for j, c in {**seeds, **taught}.items() if j != i}
+        judged = _Taught.of(space, rest, theme_of, files, cfg).judge(space[i], cfg) if any(rest.values()) \
+            else found[i]
+        agree = judged.confidence if judged.theme == found[i].theme else 0.0
+        found[i] = Suggestion(found[i].code, found[i].theme, agree, SUGGESTED)
+    return Suggested(len(units), tuple(found), len(located), tuple(missing), coding.source, theme_of,
+                     len(seeds))

@@ -62,7 +62,15 @@ def _offset(row: dict[str, str], key: str, where: str) -> int:
 
 def parse_coding(text: str, source: str) -> list[CodedQuote]:
     """Rows of a coding CSV (already decoded). ``source`` names the table in error messages."""
-    reader = csv.DictReader(io.StringIO(text))
+    try:
+        return _parse(text, source)
+    except csv.Error as exc:
+        raise MazmunError(E_CODING, f"{source} is not a readable CSV table: {exc}",
+                          "save it again as CSV (UTF-8), from a spreadsheet or your QDA program") from exc
+
+
+def _parse(text: str, source: str) -> list[CodedQuote]:
+    reader = csv.DictReader(io.StringIO(text, newline=""))
     columns = {c.strip() for c in reader.fieldnames or []}
     has_offsets = {"start", "end"} <= columns
     missing = [c for c in ("file",) if c not in columns]

@@ -10,7 +10,7 @@ import pytest
 from pipeline.flow import STAGES
 from pipeline.stages.ingest import DEFAULT_INTERVIEWER, role_of
 from pipeline.types import INTERVIEWER
-from tests.conftest import BENCHMARK, CODED, SAMPLE, mazmun, needs_benchmark
+from tests.conftest import BENCHMARK, CODED, ROOT, SAMPLE, mazmun, needs_benchmark
 
 
 def _offline_prefix():
@@ -262,7 +262,7 @@ def test_a_reviewed_run_teaches_its_accepted_codes_and_the_units_moved_out(sampl
 
 @pytest.mark.parametrize(("name", "content", "says"), [
     ("missing.csv", None, "no such file"),
-    ("book.qdc", "<CodeBook/>", "codebook alone"),
+    ("book.qdc", '<CodeBook xmlns="urn:QDA-XML:codebook:1.0"><Codes/></CodeBook>', "holds no codes"),
     ("empty.csv", "file,quote,code\n", "codes no quote"),
     ("other.csv", "file,quote,code\nnot_here.txt,never said,Nights\n", "none of its 1 coded quotes"),
 ])
@@ -300,3 +300,26 @@ def test_accepted_and_rejected_suggestions_teach_the_next_run(assisted_run, tmp_
     assert after[reject["unit"]]["source"] == ""
     assert all(after[i]["source"] == "human" and after[i]["suggested_code"] == r["suggested_code"]
                for i, r in before.items() if r["source"] == "human")
+
+
+BOOK = {"en": ("Broken nights", "Own health declines", "Repeating the story", "Guilt after losing patience"),
+        "fa": ("شب‌های بی‌خوابی", "سلامت خود مراقب", "تکرار ماجرا", "عذاب وجدان پس از عصبانیت")}
+
+
+@pytest.mark.parametrize("lang", ["en", "fa"])
+def test_a_codebook_alone_teaches_its_codes_in_both_languages(lang, tmp_path, sample_run):
+    """A .qdc whose codes have descriptions (in one language): each code learns from the unit
+    most like its description, and both languages' units are suggested its codes."""
+    book = ROOT / "tests" / "fixtures" / "coding" / f"caregiving_{lang}.qdc"
+    run = run_cli(SAMPLE, tmp_path / "run", "--coding", book,
+                  "--set", f"embed.cache_dir={sample_run.parent / 'cache'}")
+    table = rows(run)
+    assert {r["source"] for r in table} <= {"suggested", "new"}
+    suggested = [r for r in table if r["source"] == "suggested"]
+    assert {r["suggested_code"] for r in suggested} <= set(BOOK[lang])
+    assert {r["lang"] for r in suggested} == {"en", "fa"}
+    said = ("wakes up two or three", "هر شب چند بار بیدار")
+    nights = [r for r in table if any(t in r["text"] for t in said)]
+    assert len(nights) == 2 and all(r["suggested_code"] == BOOK[lang][0] for r in nights)
+    manifest = json.loads((run / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["stages"]["suggest"]["codebook_examples"] >= 2

@@ -10,6 +10,7 @@ from pipeline.stages.suggest import (
     SUGGESTED,
     Coding,
     SuggestConfig,
+    seed_units,
     suggest,
     suggest_codes,
     taught_units,
@@ -101,8 +102,8 @@ def corpus(texts):
 
 def test_without_coding_every_unit_is_open_and_nothing_is_suggested():
     units = (segment("a.txt", 0, 5), segment("a.txt", 6, 11))
-    found = suggest_codes(corpus({"a.txt": "hello there"}), units, vectors([[1, 0], [0, 1]]), None,
-                          SuggestConfig())
+    x = vectors([[1, 0], [0, 1]])
+    found = suggest_codes(corpus({"a.txt": "hello there"}), units, x, x, None, SuggestConfig())
     assert found.suggestions == () and found.open.tolist() == [True, True]
 
 
@@ -113,7 +114,8 @@ def test_coding_that_names_no_analyzed_text_is_refused_with_a_coded_error():
     coding = Coding("coding.csv", (CodedQuote(1, "other.txt", "P", "q", "never said",
                                               {"theme": "t", "subtheme": "", "code": "c"}),))
     with pytest.raises(MazmunError) as err:
-        suggest_codes(corpus({"a.txt": "hello"}), units, vectors([[1, 0]]), coding, SuggestConfig())
+        suggest_codes(corpus({"a.txt": "hello"}), units, vectors([[1, 0]]), vectors([[1, 0]]), coding,
+                      SuggestConfig())
     assert err.value.code == E_CODING and "coding.csv" in str(err.value)
 
 
@@ -123,7 +125,14 @@ def test_a_coded_file_named_without_its_extension_teaches_and_the_rest_is_sugges
     coding = Coding("project.qdpx", (CodedQuote(1, "P1", "P", "q", "I never sleep at night.",
                                                 {"theme": "Caring", "subtheme": "", "code": "Nights"}),))
     x = vectors([[1, 0], [0, 1], [0.9, 0.1]])
-    found = suggest_codes(corpus(texts), units, x, coding, SuggestConfig(k=1))
+    found = suggest_codes(corpus(texts), units, x, x, coding, SuggestConfig(k=1))
     assert [(s.code, s.theme, s.source) for s in found.suggestions] == [
         ("Nights", "Caring", HUMAN), ("", "", ""), ("Nights", "Caring", SUGGESTED)]
     assert found.open.tolist() == [False, False, False] and found.counts()["suggested"] == 1
+
+
+def test_a_codebook_code_takes_as_example_the_unit_most_like_its_description_when_mutual():
+    units = vectors([[1, 0, 0], [0.9, 0.4, 0], [0, 1, 0], [0, 0.8, 0.6]])
+    described = vectors([[1, 0.1, 0], [0.1, 1, 0], [0.95, 0.05, 0]])  # unit 0 is likest "sleep", not "nights"
+    assert seed_units(units, described, ["nights", "doctors", "sleep"]) == {0: "sleep", 2: "doctors"}
+    assert seed_units(units[:0], described, ["a", "b", "c"]) == {}
