@@ -14,6 +14,8 @@ Systems side by side:
 - ``mazmun``: the analyze stages up to the clustering space on every file, then
   ``stages.suggest``: the coders' units (each labelled with the coded span most of it lies in,
   else uncoded) teach whether a unit is codable, and which of their themes and codes it takes;
+- ``codebook``: the same stage taught by the codebook alone: every code of the coding, described
+  only by its name, and no file coded (each code learns from the unit most like its name);
 - ``knn``: a plain 7-nearest-neighbour vote over e5 embeddings of participant sentences, each
   coded-file sentence labelled with the coded span it lies in, else uncoded;
 - ``bertopic``: BERTopic's semi-supervised mode as a user would run it (``fit`` with the coded
@@ -41,7 +43,7 @@ from pipeline.evaluate.compare import paint as painted  # noqa: E402
 from pipeline.evaluate.compare import positions  # noqa: E402
 from pipeline.evaluate.scoring import NONE, kappa  # noqa: E402
 from pipeline.flow import STAGES, models_for, run_stage  # noqa: E402
-from pipeline.stages.suggest import Coding, Suggested, suggest_codes  # noqa: E402
+from pipeline.stages.suggest import Coding, Suggested, code_and_theme, suggest_codes  # noqa: E402
 from pipeline.text.coding import Located, locate_all  # noqa: E402
 from pipeline.types import Corpus, Document  # noqa: E402
 
@@ -177,6 +179,28 @@ def mazmun(inputs: tuple, documents: list[Document], located: list[Located], spl
     return {level: [(u.file, u.start, u.end, _label(s, level)) for u, s in pairs] for level in LEVELS}
 
 
+def codebook(inputs: tuple, documents: list[Document], located: list[Located], split: Split,
+             seed: int) -> dict[str, list]:
+    """mazmun taught by the codebook alone (every code of the coding, described by its name;
+    no file coded): each code learns from the unit most like its name."""
+    state = inputs[3]
+    named: dict[str, str] = {}
+    for q in located:
+        code, theme = code_and_theme(q.quote.labels)
+        named.setdefault(code, theme)
+    examples = tuple((code, theme, _name(code)) for code, theme in named.items())
+    found = suggest_codes(state["corpus"], state["units"], state["space"], state["vectors"],
+                          Coding("bench", (), examples=examples), state["cfg"].suggest, state["encode"])
+    pairs = [(u, s) for u, s in zip(state["units"], found.suggestions) if u.file in split.held_out]
+    return {level: [(u.file, u.start, u.end, _label(s, level)) for u, s in pairs] for level in LEVELS}
+
+
+def _name(label: str) -> str:
+    """A code's name without the id a coding table puts before it ("1-A-1 Broken nights")."""
+    head, _, rest = label.partition(" ")
+    return rest if rest and any(ch.isdigit() for ch in head) else label
+
+
 def _label(s, level: str) -> str:
     return s.theme if level == "theme" else s.code
 
@@ -188,14 +212,14 @@ def unit_labels(units, documents: list[Document], located: list[Located], level:
 
 def analysis(sources, cfg, cache) -> dict:
     """The analyze stages up to the clustering space (what suggestions are made in)."""
-    state = {"sources": sources, "cfg": cfg}
     models = models_for(cfg, cache)
+    state = {"sources": sources, "cfg": cfg, "encode": models.encode}
     for stage in STAGES[:STAGES.index(next(s for s in STAGES if s.name == "lexical")) + 1]:
         run_stage(stage, state, cfg, models)
     return state
 
 
-SYSTEMS = {"mazmun": mazmun, "knn": knn, "bertopic": bertopic_semi}
+SYSTEMS = {"mazmun": mazmun, "codebook": codebook, "knn": knn, "bertopic": bertopic_semi}
 RANDOM = {"bertopic"}
 
 
@@ -204,7 +228,7 @@ def score_set(folder: Path, cfg, seeds: list[int], systems: list[str], cache,
     sources, documents, quotes = load_set(folder, cfg)
     located, _ = locate_all(quotes, {d.name: d.text for d in documents})
     inputs = (*bertopic_inputs(Corpus(tuple(documents)), cfg, cache),
-              analysis(sources, cfg, cache) if "mazmun" in systems else None)
+              analysis(sources, cfg, cache) if {"mazmun", "codebook"} & set(systems) else None)
     results: dict = {}
     if "mazmun" in systems:  # the time suggestions take once the embeddings exist (25% coded)
         started = time.perf_counter()
@@ -242,7 +266,7 @@ def main() -> None:
     parser.add_argument("--benchmark", type=Path, default=ROOT.parent / "shared" / "benchmark")
     parser.add_argument("--config", type=Path, default=None)
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
-    parser.add_argument("--systems", default="mazmun,knn,bertopic")
+    parser.add_argument("--systems", default="mazmun,codebook,knn,bertopic")
     parser.add_argument("--shares", default=",".join(map(str, SHARES)), help="shares of files coded")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "assist.json")
     parser.add_argument("--sets", default="", help="study/lang,… e.g. gp_iran/en (default: all)")
