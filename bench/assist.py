@@ -167,7 +167,7 @@ def suggested(state: dict, located: list[Located], split: Split) -> Suggested:
     """The suggest stage, as ``analyze --coding`` runs it, taught the coding of the coded files."""
     coding = Coding("bench", tuple(q.quote for q in located if q.quote.file in split.coded))
     return suggest_codes(state["corpus"], state["units"], state["space"], state["vectors"], coding,
-                         state["cfg"].suggest)
+                         state["cfg"].suggest, state["encode"])
 
 
 def mazmun(inputs: tuple, documents: list[Document], located: list[Located], split: Split,
