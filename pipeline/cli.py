@@ -138,9 +138,13 @@ def _analyze(args: argparse.Namespace) -> int:
             print(f"mazmun: not carried: {line}", file=sys.stderr)
     if not args.quiet:
         total = max(counts["segments"], 1)
+        taught = result.manifest["stages"].get("suggest", {}).get("units")
+        found = (f"{taught['human']} coded by you, {taught['suggested']} suggested your codes, "
+                 f"{taught['uncoded']} uncoded, {taught['new']} new → {counts['codes']} new candidate codes"
+                 if taught else f"{counts['codes']} codes in {counts['themes']} themes, "
+                 f"{counts['unassigned'] / total:.0%} unassigned")
         print(f"mazmun: {counts['files']} files ({counts['skipped']} skipped), {counts['segments']} "
-              f"meaning units → {counts['codes']} codes in {counts['themes']} themes, "
-              f"{counts['unassigned'] / total:.0%} unassigned", file=sys.stderr)
+              f"meaning units → {found}", file=sys.stderr)
         for skip in result.manifest["skipped"]:
             print(f"mazmun: skipped {skip['file']}: {skip['reason']}", file=sys.stderr)
         print(f"mazmun: read {out / 'report.md'}", file=sys.stderr)
