@@ -8,7 +8,8 @@ and the code level, with the coders' own labels (no mapping):
 - macro-F1 over the labels present in the held-out coding (``macro_f1``), and over those of them
   the coders used in the files they coded (``macro_f1_seen``: a label first used in a held-out
   file cannot be suggested, and in the published studies most codes are used once or twice);
-- coverage (coded characters given some label) and filler rejection (uncoded ones left without).
+- coverage (coded characters given some label) and filler rejection (uncoded ones left without);
+- AMI over the coded characters, which compares any labels (open coding's too).
 
 Systems side by side:
 - ``mazmun``: the analyze stages up to the clustering space on every file, then
@@ -16,6 +17,8 @@ Systems side by side:
   else uncoded) teach whether a unit is codable, and which of their themes and codes it takes;
 - ``codebook``: the same stage taught by the codebook alone: every code of the coding, described
   only by its name, and no file coded (each code learns from the unit most like its name);
+- ``open``: open coding, today's ``analyze`` without coding (its candidate codes and themes;
+  only AMI compares them with the coders' labels);
 - ``knn``: a plain 7-nearest-neighbour vote over e5 embeddings of participant sentences, each
   coded-file sentence labelled with the coded span it lies in, else uncoded;
 - ``bertopic``: BERTopic's semi-supervised mode as a user would run it (``fit`` with the coded
@@ -41,7 +44,7 @@ from quality import ROOT, bench_setup, bertopic_inputs, load_set  # noqa: E402
 
 from pipeline.evaluate.compare import paint as painted  # noqa: E402
 from pipeline.evaluate.compare import positions  # noqa: E402
-from pipeline.evaluate.scoring import NONE, kappa  # noqa: E402
+from pipeline.evaluate.scoring import AMI_STEP, NONE, kappa  # noqa: E402
 from pipeline.flow import STAGES, models_for, run_stage  # noqa: E402
 from pipeline.stages.suggest import Coding, Suggested, code_and_theme, suggest_codes  # noqa: E402
 from pipeline.text.coding import Located, locate_all  # noqa: E402
@@ -74,8 +77,12 @@ def paint(documents: list[Document], spans: list[tuple[str, int, int, str]],
 
 
 def scores(gold: np.ndarray, pred: np.ndarray, seen: set[int]) -> dict[str, float]:
-    """κ, macro-F1 (all held-out labels; those in ``seen``), coverage, filler rejection."""
+    """κ, macro-F1 (all held-out labels; those in ``seen``), coverage, filler rejection, and AMI
+    over the coded characters (no label is one more label; labels need not be the coders')."""
+    from sklearn.metrics import adjusted_mutual_info_score
+
     coded = gold >= 0
+    ami = adjusted_mutual_info_score(gold[coded][::AMI_STEP], pred[coded][::AMI_STEP]) if coded.any() else 0.0
     f1 = {}
     for g in np.unique(gold[coded]).tolist():
         hit = float(((gold == g) & (pred == g)).sum())
@@ -85,7 +92,8 @@ def scores(gold: np.ndarray, pred: np.ndarray, seen: set[int]) -> dict[str, floa
     return {"kappa": round(kappa(gold, pred), 4), "macro_f1": round(float(np.mean(list(f1.values()))), 4)
             if f1 else 0.0, "macro_f1_seen": round(float(np.mean(used)), 4) if used else 0.0,
             "coverage": round(float((pred[coded] >= 0).mean()) if coded.any() else 0.0, 4),
-            "filler_rejection": round(float((pred[~coded] < 0).mean()) if (~coded).any() else 1.0, 4)}
+            "filler_rejection": round(float((pred[~coded] < 0).mean()) if (~coded).any() else 1.0, 4),
+            "ami": round(float(ami), 4)}
 
 
 def score_split(documents: list[Document], located: list[Located], suggested: dict[str, list],
@@ -211,15 +219,27 @@ def unit_labels(units, documents: list[Document], located: list[Located], level:
 
 
 def analysis(sources, cfg, cache) -> dict:
-    """The analyze stages up to the clustering space (what suggestions are made in)."""
+    """Every analyze stage without coding: the clustering space suggestions are made in, and
+    the open coding of today's ``analyze``."""
     models = models_for(cfg, cache)
-    state = {"sources": sources, "cfg": cfg, "encode": models.encode}
-    for stage in STAGES[:STAGES.index(next(s for s in STAGES if s.name == "lexical")) + 1]:
+    state = {"sources": sources, "coding": None, "cfg": cfg, "encode": models.encode}
+    for stage in STAGES:
         run_stage(stage, state, cfg, models)
     return state
 
 
-SYSTEMS = {"mazmun": mazmun, "codebook": codebook, "knn": knn, "bertopic": bertopic_semi}
+def open_coding(inputs: tuple, documents: list[Document], located: list[Located], split: Split,
+                seed: int) -> dict[str, list]:
+    """Open coding as ``analyze`` does it without coding: the candidate codes and themes (their
+    ids, not the coders' labels: only AMI compares with them)."""
+    state = inputs[3]
+    pairs = [(u, a) for u, a in zip(state["units"], state["codebook"].assignments)
+             if u.file in split.held_out]
+    return {level: [(u.file, u.start, u.end, a.theme_id if level == "theme" else a.code_id) for u, a in pairs]
+            for level in LEVELS}
+
+
+SYSTEMS = {"mazmun": mazmun, "codebook": codebook, "knn": knn, "bertopic": bertopic_semi, "open": open_coding}
 RANDOM = {"bertopic"}
 
 
@@ -228,7 +248,7 @@ def score_set(folder: Path, cfg, seeds: list[int], systems: list[str], cache,
     sources, documents, quotes = load_set(folder, cfg)
     located, _ = locate_all(quotes, {d.name: d.text for d in documents})
     inputs = (*bertopic_inputs(Corpus(tuple(documents)), cfg, cache),
-              analysis(sources, cfg, cache) if {"mazmun", "codebook"} & set(systems) else None)
+              analysis(sources, cfg, cache) if {"mazmun", "codebook", "open"} & set(systems) else None)
     results: dict = {}
     if "mazmun" in systems:  # the time suggestions take once the embeddings exist (25% coded)
         started = time.perf_counter()
@@ -249,15 +269,19 @@ def score_set(folder: Path, cfg, seeds: list[int], systems: list[str], cache,
 
 
 def table(results: dict, share: str = "0.25") -> str:
-    head = ("| set | system | theme κ | theme F1 | code κ | code F1 | code F1 (used) | coverage "
-            "| filler rejection |")
-    lines = [head, "|" + "---|" * 9]
+    head = ("| set | system | theme κ | theme F1 | theme AMI | code κ | code F1 | code F1 (used) | code AMI "
+            "| coverage | filler rejection |")
+    lines = [head, "|" + "---|" * 11]
     for key, by_share in results.items():
         for system, r in by_share.get(share, {}).items():
             t, c = r["theme"], r["code"]
-            lines.append(f"| {key} | {system} | {t['kappa']:.2f} | {t['macro_f1']:.2f} | {c['kappa']:.2f} | "
-                         f"{c['macro_f1']:.2f} | {c['macro_f1_seen']:.2f} | {t['coverage']:.2f} | "
-                         f"{t['filler_rejection']:.2f} |")
+            if system == "open":  # its labels are not the coders': only AMI, coverage, rejection
+                lines.append(f"| {key} | open | – | – | {t['ami']:.2f} | – | – | – | {c['ami']:.2f} | "
+                             f"{t['coverage']:.2f} | {t['filler_rejection']:.2f} |")
+                continue
+            lines.append(f"| {key} | {system} | {t['kappa']:.2f} | {t['macro_f1']:.2f} | {t['ami']:.2f} | "
+                         f"{c['kappa']:.2f} | {c['macro_f1']:.2f} | {c['macro_f1_seen']:.2f} | "
+                         f"{c['ami']:.2f} | {t['coverage']:.2f} | {t['filler_rejection']:.2f} |")
     return "\n".join(lines)
 
 
@@ -266,7 +290,7 @@ def main() -> None:
     parser.add_argument("--benchmark", type=Path, default=ROOT.parent / "shared" / "benchmark")
     parser.add_argument("--config", type=Path, default=None)
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
-    parser.add_argument("--systems", default="mazmun,codebook,knn,bertopic")
+    parser.add_argument("--systems", default="mazmun,codebook,knn,bertopic,open")
     parser.add_argument("--shares", default=",".join(map(str, SHARES)), help="shares of files coded")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "assist.json")
     parser.add_argument("--sets", default="", help="study/lang,… e.g. gp_iran/en (default: all)")
