@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -256,5 +256,7 @@ def suggest_codes(corpus: Corpus, units: tuple[Segment, ...], space: np.ndarray,
             else found[i]
         agree = judged.confidence if judged.theme == found[i].theme else 0.0
         found[i] = Suggestion(found[i].code, found[i].theme, agree, SUGGESTED)
+    if seeds:  # evidence is the coders' own units only
+        found = [replace(s, evidence=tuple(e for e in s.evidence if e not in seeds)) for s in found]
     return Suggested(len(units), tuple(found), len(located), tuple(missing), coding.source, theme_of,
                      len(seeds))

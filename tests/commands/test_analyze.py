@@ -315,6 +315,7 @@ def test_a_codebook_alone_teaches_its_codes_in_both_languages(lang, tmp_path, sa
                   "--set", f"embed.cache_dir={sample_run.parent / 'cache'}")
     table = rows(run)
     assert {r["source"] for r in table} <= {"suggested", "new"}
+    assert not any(r["evidence"] for r in table)  # no unit is the coders' own
     suggested = [r for r in table if r["source"] == "suggested"]
     assert {r["suggested_code"] for r in suggested} <= set(BOOK[lang])
     assert {r["lang"] for r in suggested} == {"en", "fa"}
