@@ -75,7 +75,7 @@ def export_run(run: Path, fmt: str, out: Path, confirmed: bool = False, coder: s
     state = folder.state(coder)
     if confirmed:
         state = state.confirmed()
-    decided = decided_units([d for d in folder.log.read() if coder is None or d["coder"] == coder])
+    decided = decided_units(folder.decisions(coder))
     write_atomic(out, render(folder, state, fmt, transcripts, positions, frozenset(decided)), exported)
     return state
 

@@ -70,14 +70,14 @@ class Review:
         return {u.segment_id: u for u in self.base.units}
 
     def state(self, coder: str) -> dec.State:
-        return dec.apply(self.base, [d for d in self.log.read() if d["coder"] == coder])
+        return dec.apply(self.base, self.folder.decisions(coder))
 
     def coders(self) -> list[str]:
         return list(dict.fromkeys(d["coder"] for d in self.log.read()))
 
     def _waiting(self, coder: str) -> tuple[dec.State, list[dict[str, Any]]]:
         """``coder``'s state, and the suggestions they have not decided yet (the review queue)."""
-        mine = [d for d in self.log.read() if d["coder"] == coder]
+        mine = self.folder.decisions(coder)
         state = dec.apply(self.base, mine)
         return state, suggested.queue(state, self.folder.suggestions, suggested.decided_units(mine))
 

@@ -23,11 +23,7 @@ FORMATS = ("a coding table (.csv), a QDA project (.qdpx), a codebook (.qdc), or 
 def read_coding(path: Path) -> tuple[list[CodedQuote], dict[str, Any]]:
     """Human coding from a CSV table, or from a REFI-QDA project (.qdpx) exported by a QDA
     program; and, for a project, how its positions were counted and the sources not read."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise MazmunError(E_CODING, f"cannot read the coding table {path}: {exc.strerror}",
-                          "pass a CSV with columns file, speaker, quote, theme, subtheme, code") from exc
+    data = _read(path)
     if path.suffix.lower() == ".qdpx":
         project = read_project(data, path.name)
         return project.rows, {"positions": project.counting, "unread_sources": project.unread}
@@ -73,9 +69,12 @@ def read_teaching(path: Path) -> Coding:
         raise MazmunError(E_CODING, f"--coding {path}: no such file", f"pass {FORMATS}")
     if path.suffix.lower() == ".qdc":
         return codebook_coding(path, read_qdc(_read(path), path.name))
+    if path.suffix.lower() == ".qdpx":
+        project = read_project(_read(path), path.name)
+        if not project.rows:  # a project holding a codebook and no coding
+            return codebook_coding(path, project.codes)
+        return Coding(str(path), tuple(project.rows))
     quotes, _ = read_coding(path)
-    if not quotes and path.suffix.lower() == ".qdpx":  # a project holding a codebook and no coding
-        return codebook_coding(path, read_project(_read(path), path.name).codes)
     if not quotes:
         raise MazmunError(E_CODING, f"{path} codes no quote", "code a few files, then pass their coding")
     return Coding(str(path), tuple(quotes))

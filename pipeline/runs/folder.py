@@ -126,10 +126,13 @@ class RunFolder:
     def log(self) -> DecisionLog:
         return DecisionLog(self.path / DECISIONS)
 
+    def decisions(self, coder: str | None = None) -> list[dict[str, Any]]:
+        """The decisions log (only ``coder``'s, when given), in order."""
+        return [d for d in self.log.read() if coder is None or d["coder"] == coder]
+
     def state(self, coder: str | None = None) -> dec.State:
         """The codebook with the decisions replayed (only ``coder``'s, when given)."""
-        decisions = [d for d in self.log.read() if coder is None or d["coder"] == coder]
-        return dec.apply(self.base_state(), decisions)
+        return dec.apply(self.base_state(), self.decisions(coder))
 
 
 @dataclass(frozen=True)

@@ -249,9 +249,10 @@ def suggest_codes(corpus: Corpus, units: tuple[Segment, ...], space: np.ndarray,
     taught = taught_units(units, located, coding.uncoded, covered)
     seeds = _from_codebook(coding, vectors, taught, encode)
     files = [u.file for u in units]
-    found = suggest(space, {**seeds, **taught}, theme_of, cfg, files)
+    examples = {**seeds, **taught}
+    found = suggest(space, examples, theme_of, cfg, files)
     for i in seeds:  # the codebook's examples are mazmun's choice: judged like any unit, without it
-        rest = {j: c for j, c in {**seeds, **taught}.items() if j != i}
+        rest = {j: c for j, c in examples.items() if j != i}
         judged = _Taught.of(space, rest, theme_of, files, cfg).judge(space[i], cfg) if any(rest.values()) \
             else found[i]
         agree = judged.confidence if judged.theme == found[i].theme else 0.0
