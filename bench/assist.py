@@ -174,17 +174,15 @@ def bertopic_semi(inputs: tuple, documents: list[Document], located: list[Locate
 def suggested(state: dict, located: list[Located], split: Split) -> Suggested:
     """The suggest stage, as ``analyze --coding`` runs it, taught the coding of the coded files."""
     coding = Coding("bench", tuple(q.quote for q in located if q.quote.file in split.coded))
-    return suggest_codes(state["corpus"], state["units"], state["space"], state["vectors"], coding,
-                         state["cfg"].suggest, state["encode"])
+    return suggest_codes(state["corpus"], state["turns"], state["units"], state["space"], state["vectors"],
+                         coding, state["cfg"].suggest, state["encode"])
 
 
 def mazmun(inputs: tuple, documents: list[Document], located: list[Located], split: Split,
            seed: int) -> dict[str, list]:
     """mazmun's suggestions over its own meaning units and space."""
     state = inputs[3]
-    found = suggested(state, located, split)
-    pairs = [(u, s) for u, s in zip(state["units"], found.suggestions) if u.file in split.held_out]
-    return {level: [(u.file, u.start, u.end, _label(s, level)) for u, s in pairs] for level in LEVELS}
+    return _held_out(state["units"], suggested(state, located, split), split)
 
 
 def codebook(inputs: tuple, documents: list[Document], located: list[Located], split: Split,
@@ -197,10 +195,17 @@ def codebook(inputs: tuple, documents: list[Document], located: list[Located], s
         code, theme = code_and_theme(q.quote.labels)
         named.setdefault(code, theme)
     examples = tuple((code, theme, _name(code)) for code, theme in named.items())
-    found = suggest_codes(state["corpus"], state["units"], state["space"], state["vectors"],
+    found = suggest_codes(state["corpus"], state["turns"], state["units"], state["space"], state["vectors"],
                           Coding("bench", (), examples=examples), state["cfg"].suggest, state["encode"])
-    pairs = [(u, s) for u, s in zip(state["units"], found.suggestions) if u.file in split.held_out]
-    return {level: [(u.file, u.start, u.end, _label(s, level)) for u, s in pairs] for level in LEVELS}
+    return _held_out(state["units"], found, split)
+
+
+def _held_out(units, found: Suggested, split: Split) -> dict[str, list]:
+    """Each level's (file, start, end, label) of the held-out units: the part of the unit the
+    suggestion covers."""
+    pairs = [(u, s, s.span or (u.start, u.end)) for u, s in zip(units, found.suggestions)
+             if u.file in split.held_out]
+    return {level: [(u.file, *span, _label(s, level)) for u, s, span in pairs] for level in LEVELS}
 
 
 def _name(label: str) -> str:

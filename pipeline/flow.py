@@ -129,8 +129,8 @@ STAGES: tuple[Stage, ...] = (
           ("lexical", "reduce", "seed"), ("encode",),
           record=lambda state, cfg: {"dimensions": state["lexical_dimensions"], "weight": cfg.lexical.weight,
                                      "by_meaning": by_meaning(state["segmentation"].segments, cfg.lexical)}),
-    Stage("suggest", suggest_codes, ("corpus", "units", "space", "vectors", "coding"), ("suggested",),
-          ("suggest",), ("encode",), record=_suggested, says=_says_suggested),
+    Stage("suggest", suggest_codes, ("corpus", "turns", "units", "space", "vectors", "coding"),
+          ("suggested",), ("suggest",), ("encode",), record=_suggested, says=_says_suggested),
     Stage("reduce", layouts, ("space", "open"), ("layouts",), ("reduce", "cluster", "seed"),
           record=lambda state, cfg: {"runs": len(state["layouts"]),
                                      "dimensions": int(state["layouts"][0].shape[1])

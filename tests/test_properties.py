@@ -326,7 +326,7 @@ def test_any_coding_table_teaches_suggestions_or_is_E501(data, cuts):
     x /= np.linalg.norm(x, axis=1, keepdims=True)
     corpus = Corpus((Document("a.txt", CODED_TEXT, "utf-8", "", ()),))
     try:
-        found = suggest_codes(corpus, units, x, x, coding, SuggestConfig(k=2))
+        found = suggest_codes(corpus, (), units, x, x, coding, SuggestConfig(k=2))
     except MazmunError as exc:
         assert exc.code == "E501"
         return

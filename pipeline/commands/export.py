@@ -61,7 +61,7 @@ def render(run: RunFolder, state: dec.State, fmt: str, transcripts: Path | None,
         return state_json(state).encode("utf-8")
     documents = run.transcripts(transcripts)
     units = {u.segment_id: u for u in state.units}
-    suggested = tuple(write.SuggestedCoding(units[s["unit"]], s["code"])
+    suggested = tuple(write.SuggestedCoding(units[s["unit"]], s["code"], tuple(s["span"]))
                       for s in queue(state, run.suggestions, set(decided)))
     return write.qdpx(state, documents, run.path.name, utf16=positions == "utf16", suggested=suggested)
 

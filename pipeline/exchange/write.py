@@ -24,6 +24,7 @@ class SuggestedCoding:
 
     unit: Unit
     code: str
+    span: tuple[int, ...] = ()  # the part of the unit suggested (file offsets); (): all of it
 
 
 def _description(definition: str, keywords: tuple[str, ...], origin: str) -> str:
@@ -76,11 +77,13 @@ def utf16_offsets(text: str, where: list[int]) -> list[int]:
     return [w + bisect.bisect_left(astral, w) for w in where]
 
 
-def _selection(node: ET.Element, unit: Unit, code: str, where: list[int], user: str, when: str) -> None:
-    """``unit`` as a text selection coded with the code whose identity is ``code``."""
+def _selection(node: ET.Element, unit: Unit, code: str, where: list[int], user: str, when: str,
+               span: tuple[int, ...] = ()) -> None:
+    """``unit`` (or its ``span``) as a text selection coded with the code whose identity is ``code``."""
+    start, end = span or (unit.start, unit.end)
     sel = ET.SubElement(node, f"{{{PROJECT_NS}}}PlainTextSelection",
                         guid=guid("selection", unit.segment_id, code), name=unit.segment_id,
-                        startPosition=str(where[unit.start]), endPosition=str(where[unit.end]),
+                        startPosition=str(where[start]), endPosition=str(where[end]),
                         creatingUser=user, creationDateTime=when)
     coding = ET.SubElement(sel, f"{{{PROJECT_NS}}}Coding", guid=guid("coding", unit.segment_id, code),
                            creatingUser=user, creationDateTime=when)
@@ -102,7 +105,7 @@ def _source(parent: ET.Element, doc: Document, state: State, when: str, utf16: b
             _selection(node, unit, code, where, user, when)
     for s in suggested:
         if s.unit.file == doc.name:
-            _selection(node, s.unit, s.code, where, guid("user", SUGGESTING_USER), when)
+            _selection(node, s.unit, s.code, where, guid("user", SUGGESTING_USER), when, s.span)
     return text
 
 

@@ -52,8 +52,19 @@ def _suggestions(rows: list[dict[str, str]]) -> tuple[Suggestion, ...]:
         return ()
     index = {r["segment_id"]: i for i, r in enumerate(rows)}
     return tuple(Suggestion(r["suggested_code"], r["suggested_theme"], float(r["confidence"] or 0.0),
-                            r["source"], tuple(index[e] for e in r["evidence"].split() if e in index))
+                            r["source"], tuple(index[e] for e in r["evidence"].split() if e in index),
+                            _span(r))
                  for r in rows)
+
+
+def _span(row: dict[str, str]) -> tuple[int, int] | None:
+    """The part of the unit suggested, when it is not the whole unit."""
+    start, end = row.get("suggested_start", ""), row.get("suggested_end", "")
+    if not (start.isdigit() and end.isdigit()):
+        return None
+    span = int(start), int(end)
+    return span if int(row["start"]) <= span[0] < span[1] <= int(row["end"]) and span != (
+        int(row["start"]), int(row["end"])) else None
 
 
 @dataclass(frozen=True)

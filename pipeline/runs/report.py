@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from pipeline.stages.codebook import Codebook, Entry
 from pipeline.stages.study import Study
-from pipeline.stages.suggest import HUMAN, NEW, SUGGESTED, Suggested
+from pipeline.stages.suggest import HUMAN, NEW, SUGGESTED, Suggested, Suggestion
 from pipeline.types import Segment
 
 HOW_TO_READ = """\
@@ -61,15 +63,17 @@ def _overview(book: Codebook, segments: tuple[Segment, ...], n_dropped: int, att
     return lines
 
 
-def _suggested_code(code: str, rows: list[tuple[Segment, float, tuple[int, ...]]], n_human: int,
+def _suggested_code(code: str, rows: list[tuple[Segment, Suggestion]], n_human: int,
                     segments: tuple[Segment, ...]) -> list[str]:
-    mean = sum(c for _, c, _ in rows) / len(rows) if rows else 0.0
+    mean = sum(s.confidence for _, s in rows) / len(rows) if rows else 0.0
     lines = [f"#### {code}", f"Coded by you: {n_human} units; suggested: {len(rows)}"
              + (f" (mean confidence {mean:.2f}); the most confident:" if rows else "."), ""]
-    for seg, confidence, evidence in sorted(rows, key=lambda r: -r[1])[:3]:
-        lines.append(_quote(seg, 300) + f" · confidence {confidence:.2f}")
-        if evidence:
-            like = segments[evidence[0]]
+    for seg, s in sorted(rows, key=lambda r: -r[1].confidence)[:3]:
+        start, end = s.span or (seg.start, seg.end)  # the part of the unit suggested: raw[start:end]
+        lines.append(_quote(replace(seg, text=seg.text[start - seg.start:end - seg.start]), 300)
+                     + f" · confidence {s.confidence:.2f}")
+        if s.evidence:
+            like = segments[s.evidence[0]]
             lines.append(f"> like your `{like.file}` ({like.speaker}): “{_short(like.text, 160)}”")
         lines.append("")
     return lines
@@ -84,16 +88,17 @@ def suggestions_section(suggested: Suggested, segments: tuple[Segment, ...]) -> 
              f"uncoded talk (left so by you, or taken for it). {n[NEW]} units fit none of your codes "
              "(*new*): they went to open clustering, and the candidate codes further down come from them "
              "alone. Every suggestion "
-             "is in `segments.csv` (`suggested_code`, `suggested_theme`, `confidence`, `source`, "
+             "is in `segments.csv` (`suggested_code`, `suggested_theme`; `suggested_start`, `suggested_end`: "
+             "the part of the unit suggested, its sentences like the talk you coded; `confidence`, `source`, "
              "`evidence`: your units most like it); accept or reject them on the review page.", ""]
     if suggested.missing:
         lines += [f"{len(suggested.missing)} coded quotes were not found in the transcripts (first: "
                   f"`{suggested.missing[0].file}`, row {suggested.missing[0].row}).", ""]
-    by_code: dict[str, list[tuple[Segment, float, tuple[int, ...]]]] = {c: [] for c in suggested.theme_of}
+    by_code: dict[str, list[tuple[Segment, Suggestion]]] = {c: [] for c in suggested.theme_of}
     human: dict[str, int] = {}
     for seg, s in zip(segments, suggested.suggestions):
         if s.source == SUGGESTED:
-            by_code[s.code].append((seg, s.confidence, s.evidence))
+            by_code[s.code].append((seg, s))
         elif s.source == HUMAN:
             human[s.code] = human.get(s.code, 0) + 1
     for theme in sorted(set(suggested.theme_of.values())):

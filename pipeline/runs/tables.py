@@ -16,16 +16,20 @@ from pipeline.types import Dropped, Mark, Segment
 SEGMENT_COLUMNS = ("segment_id", "file", "speaker", "lang", "start", "end", "time", "text",
                    "code_id", "theme_id", "probability", "doubt")
 # With ``analyze --coding``: the coders' code and theme for each unit, how sure, where it comes
-# from (human | suggested | new; empty for uncoded talk), and the coders' units most like it.
-SUGGEST_COLUMNS = ("suggested_code", "suggested_theme", "confidence", "source", "evidence")
+# from (human | suggested | new; empty for uncoded talk), the part of the unit suggested (file
+# offsets), and the coders' units most like it.
+SUGGEST_COLUMNS = ("suggested_code", "suggested_theme", "suggested_start", "suggested_end", "confidence",
+                   "source", "evidence")
 
 
 def segment_columns(suggested: Suggested | None) -> tuple[str, ...]:
     return SEGMENT_COLUMNS + (SUGGEST_COLUMNS if suggested and suggested.suggestions else ())
 
 
-def _suggestion(s: Suggestion, segments: tuple[Segment, ...]) -> dict[str, Any]:
+def _suggestion(s: Suggestion, unit: Segment, segments: tuple[Segment, ...]) -> dict[str, Any]:
+    start, end = (s.span or (unit.start, unit.end)) if s.source == SUGGESTED else ("", "")
     return {"suggested_code": s.code, "suggested_theme": s.theme,
+            "suggested_start": start, "suggested_end": end,
             "confidence": s.confidence if s.source in (HUMAN, SUGGESTED) else "", "source": s.source,
             "evidence": " ".join(segments[i].segment_id for i in s.evidence)}
 
@@ -43,8 +47,8 @@ def segment_rows(segments: tuple[Segment, ...], book: Codebook,
              "theme_id": a.theme_id, "probability": a.probability if a.code_id else "",
              "doubt": s.doubt}
             for s, a in zip(segments, book.assignments)]
-    for row, found in zip(rows, suggested.suggestions if suggested else ()):
-        row.update(_suggestion(found, segments))
+    for row, unit, found in zip(rows, segments, suggested.suggestions if suggested else ()):
+        row.update(_suggestion(found, unit, segments))
     return rows
 
 
@@ -62,6 +66,8 @@ def segments_parquet(rows: list[dict[str, Any]], columns: tuple[str, ...] = SEGM
     frame = pd.DataFrame(rows, columns=list(columns))
     for number in {"probability", "confidence"} & set(columns):
         frame[number] = pd.to_numeric(frame[number], errors="coerce")
+    for offset in {"suggested_start", "suggested_end"} & set(columns):  # empty where nothing is suggested
+        frame[offset] = pd.to_numeric(frame[offset], errors="coerce").astype("Int64")
     buffer = io.BytesIO()
     frame.to_parquet(buffer, index=False)
     return buffer.getvalue()

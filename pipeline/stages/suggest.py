@@ -10,6 +10,11 @@ coders' units, in the space the units are clustered in). The confidence is the s
 nearest coded units that carry the suggested theme; the evidence, the most similar units the
 coders gave that code. Codable units that fit no code are *new*: they go on to open clustering,
 so that codes the coders have not met yet can still emerge.
+
+Coders highlight the part of a turn that carries meaning, not the "well, as I said" around it.
+So a suggestion covers the unit's sentences from the first to the last that is like coded talk:
+whose nearest sentences in the coded files are coded at least as often as those files' sentences
+are (a vote corrected for how much of the talk the coders coded).
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ import numpy as np
 from pipeline.config import check
 from pipeline.errors import E_CODING, MazmunError
 from pipeline.text.coding import CodedQuote, Located, locate_all, match_files
-from pipeline.types import Corpus, Segment
+from pipeline.types import Corpus, ProcessedTurn, Segment
 from pipeline.vectors import unit_rows
 
 HUMAN, SUGGESTED, NEW = "human", "suggested", "new"
@@ -37,6 +42,8 @@ class SuggestConfig:
     new_quantile: float = 0.05  # a unit less like every coded unit than this share of coded units
     # are like their nearest coded unit in another file fits no code: it is new (0: never new)
     n_evidence: int = 3  # most similar coded units of the suggested code shown with it
+    trim: bool = True  # a suggestion covers the unit's sentences that are like coded talk (from
+    # the first to the last of them); false: always the whole unit
 
     def __post_init__(self) -> None:
         check(self.k >= 1, "suggest.k", "must be ≥ 1")
@@ -64,6 +71,7 @@ class Suggestion:
     confidence: float  # 1.0 for the coders' own coding
     source: str  # human | suggested | new | "" (uncoded)
     evidence: tuple[int, ...] = ()  # indices of the coders' units most like it
+    span: tuple[int, int] | None = None  # the part of the unit suggested (file offsets); None: all
 
 
 @dataclass(frozen=True)
@@ -97,22 +105,22 @@ def code_and_theme(labels: dict[str, str]) -> tuple[str, str]:
     return (present[0], present[-1]) if present else ("", "")
 
 
-def taught_units(units: tuple[Segment, ...], located: list[Located], uncoded: tuple[Span, ...],
+def taught_units(units: list[Span], located: list[Located], uncoded: tuple[Span, ...],
                  covered: set[str]) -> dict[int, str]:
-    """The units the coders' coding decides: index → the code of the coded span most of the unit
-    lies in, or "" when most of it lies in talk they left uncoded (in a file they coded through,
-    or marked uncoded)."""
+    """The units (or sentences: any spans) the coders' coding decides: index → the code of the
+    coded span most of the unit lies in, or "" when most of it lies in talk they left uncoded (in
+    a file they coded through, or marked uncoded)."""
     spans: dict[str, list[tuple[int, int, str]]] = {}
     for q in located:
         spans.setdefault(q.quote.file, []).append((q.start, q.end, code_and_theme(q.quote.labels)[0]))
     for file, start, end in uncoded:
         spans.setdefault(file, []).append((start, end, ""))
     out = {}
-    for i, u in enumerate(units):
-        chars = np.full(u.end - u.start, None, dtype=object)
-        for start, end, code in spans.get(u.file, ()):
-            chars[max(start, u.start) - u.start:max(min(end, u.end) - u.start, 0)] = code
-        if u.file in covered:
+    for i, (file, u_start, u_end) in enumerate(units):
+        chars = np.full(u_end - u_start, None, dtype=object)
+        for start, end, code in spans.get(file, ()):
+            chars[max(start, u_start) - u_start:max(min(end, u_end) - u_start, 0)] = code
+        if file in covered:
             chars[chars == None] = ""  # noqa: E711 (element-wise)
         top = Counter(chars.tolist()).most_common(1)
         if top and top[0][0] is not None:
@@ -204,6 +212,76 @@ def suggest(x: np.ndarray, taught: dict[int, str], theme_of: dict[str, str], cfg
     return out
 
 
+def like_coded(x: np.ndarray, taught: dict[int, str], judged: list[int], k: int) -> dict[int, bool]:
+    """Whether each ``judged`` row of ``x`` is like coded talk: at least as many of its ``k``
+    nearest taught rows are coded as taught rows are overall (``taught``: row → code, "" for
+    uncoded). Without both coded and uncoded taught rows, every row is."""
+    rows = sorted(taught)
+    coded = np.array([bool(taught[i]) for i in rows])
+    if not judged or coded.all() or not coded.any():
+        return dict.fromkeys(judged, True)
+    out: dict[int, bool] = {}
+    for at in range(0, len(judged), 256):
+        chunk = judged[at:at + 256]
+        sims = x[chunk] @ x[rows].T
+        nearest = np.argsort(-sims, axis=1)[:, :k]
+        out.update(zip(chunk, (coded[nearest].mean(axis=1) >= coded.mean()).tolist()))
+    return out
+
+
+def _sentences_of(units: tuple[Segment, ...], sentences: list[Span]) -> list[list[int]]:
+    """Each unit's sentences, in order: those sharing at least half of the shorter of the two."""
+    by_file: dict[str, list[int]] = {}
+    for j, (file, _, _) in enumerate(sentences):
+        by_file.setdefault(file, []).append(j)
+    out = []
+    for u in units:
+        inside = []
+        for j in by_file.get(u.file, ()):
+            _, start, end = sentences[j]
+            if 2 * (min(end, u.end) - max(start, u.start)) >= max(min(end - start, u.end - u.start), 1):
+                inside.append(j)
+        out.append(sorted(inside, key=lambda j: sentences[j][1]))
+    return out
+
+
+def trimmed(units: tuple[Segment, ...], found: list[Suggestion], sentences: list[Span],
+            codable: dict[int, bool]) -> list[Suggestion]:
+    """Each suggestion cut to its unit's sentences from the first to the last ``codable`` one;
+    a suggested unit none of whose sentences is codable is uncoded talk."""
+    out = list(found)
+    for i, (u, inside) in enumerate(zip(units, _sentences_of(units, sentences))):
+        keep = [j for j in inside if codable.get(j, True)]
+        if found[i].source != SUGGESTED or not inside or len(keep) == len(inside):
+            continue
+        if not keep:
+            out[i] = Suggestion("", "", 0.0, "")
+            continue
+        span = (max(sentences[keep[0]][1], u.start), min(sentences[keep[-1]][2], u.end))
+        out[i] = replace(found[i], span=None if span == (u.start, u.end) else span)
+    return out
+
+
+def _trim(units: tuple[Segment, ...], found: list[Suggestion], turns: tuple[ProcessedTurn, ...],
+          spans: tuple[list[Located], tuple[Span, ...], set[str]], k: int,
+          encode: Callable[[list[str]], tuple[np.ndarray, int]]) -> list[Suggestion]:
+    """``trimmed`` with the sentences of the participants' turns, taught by ``spans`` (the
+    located quotes, the spans marked uncoded, the files coded through)."""
+    pairs = [(t.file, s) for t in turns for s in t.sentences]
+    sentences = [(file, s.start, s.end) for file, s in pairs]
+    taught = taught_units(sentences, *spans)
+    inside = _sentences_of(units, sentences)
+    judged = sorted({j for i, f in enumerate(found) if f.source == SUGGESTED for j in inside[i]}
+                    - set(taught))
+    if not judged or not taught:
+        return found
+    needed = sorted(set(taught) | set(judged))
+    x, _ = encode([pairs[j][1].norm for j in needed])
+    vectors = np.zeros((len(sentences), x.shape[1]))
+    vectors[needed] = unit_rows(x)
+    return trimmed(units, found, sentences, like_coded(vectors, taught, judged, k))
+
+
 def seed_units(vectors: np.ndarray, described: np.ndarray, codes: list[str]) -> dict[int, str]:
     """A codebook's one example of each code: the unit most like the code's description (rows of
     ``described``), when no other code's description is liker that unit."""
@@ -223,13 +301,14 @@ def _from_codebook(coding: Coding, vectors: np.ndarray, taught: dict[int, str],
     return {i: c for i, c in seeds.items() if i not in taught}
 
 
-def suggest_codes(corpus: Corpus, units: tuple[Segment, ...], space: np.ndarray, vectors: np.ndarray,
-                  coding: Coding | None, cfg: SuggestConfig,
+def suggest_codes(corpus: Corpus, turns: tuple[ProcessedTurn, ...], units: tuple[Segment, ...],
+                  space: np.ndarray, vectors: np.ndarray, coding: Coding | None, cfg: SuggestConfig,
                   encode: Callable[[list[str]], tuple[np.ndarray, int]] | None = None) -> Suggested:
     """Stage function (suggest): with the coders' ``coding``, a suggestion for every unit; the
     units that fit none of their codes are left to open clustering. A codebook's codes are
     learned from one example each: the unit most like the code's description (in ``vectors``,
-    the units' embeddings, beside the descriptions embedded by ``encode``)."""
+    the units' embeddings, beside the descriptions embedded by ``encode``). With ``cfg.trim``,
+    each suggestion covers the unit's sentences (of ``turns``) that are like coded talk."""
     if coding is None:
         return Suggested(len(units))
     texts = corpus.texts
@@ -246,7 +325,7 @@ def suggest_codes(corpus: Corpus, units: tuple[Segment, ...], space: np.ndarray,
     for code, theme, _ in coding.examples:
         theme_of.setdefault(code, theme or code)
     covered = {q.quote.file for q in located} if coding.covered is None else set(coding.covered)
-    taught = taught_units(units, located, coding.uncoded, covered)
+    taught = taught_units([(u.file, u.start, u.end) for u in units], located, coding.uncoded, covered)
     seeds = _from_codebook(coding, vectors, taught, encode)
     files = [u.file for u in units]
     examples = {**seeds, **taught}
@@ -259,5 +338,7 @@ def suggest_codes(corpus: Corpus, units: tuple[Segment, ...], space: np.ndarray,
         found[i] = Suggestion(found[i].code, found[i].theme, agree, SUGGESTED)
     if seeds:  # evidence is the coders' own units only
         found = [replace(s, evidence=tuple(e for e in s.evidence if e not in seeds)) for s in found]
+    if cfg.trim and encode is not None:
+        found = _trim(units, found, turns, (located, coding.uncoded, covered), cfg.k, encode)
     return Suggested(len(units), tuple(found), len(located), tuple(missing), coding.source, theme_of,
                      len(seeds))

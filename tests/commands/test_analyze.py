@@ -215,6 +215,10 @@ def test_with_coding_the_coders_units_keep_it_and_the_other_files_get_their_code
     suggested = [r for r in others if r["source"] == "suggested"]
     assert suggested and all(r["suggested_code"] in codes and r["suggested_theme"] for r in suggested)
     assert all(0 < float(r["confidence"]) <= 1 for r in suggested)
+    # each suggests a part of its unit: its sentences like the coders' coded talk
+    assert all(int(r["start"]) <= int(r["suggested_start"]) < int(r["suggested_end"]) <= int(r["end"])
+               for r in suggested)
+    assert not any(r["suggested_start"] or r["suggested_end"] for r in mine if r["source"] != "suggested")
     for r in suggested:  # the evidence is the coders' own units of that code
         assert all(by_id[e]["source"] == "human" and by_id[e]["suggested_code"] == r["suggested_code"]
                    for e in r["evidence"].split())

@@ -48,6 +48,8 @@ def make_run(tmp_path, lang, suggested=False):
             if suggested:
                 evidence = f"{name}#{turns[0].index}" if i else ""
                 row.update({**SUGGESTED[min(i, 2)], "evidence": evidence} if i < 3 else {"source": ""})
+                if i == 2:  # the part of the unit suggested: its first half
+                    row.update(suggested_start=t.start, suggested_end=(t.start + t.end) // 2)
             writer.writerow(row)
     book = {"themes": [{"theme_id": "T1", "label": "caring"}],
             "codes": [{"code_id": "C01", "label": "nights", "theme_id": "T1", "keywords": ["sleep"]},

@@ -84,7 +84,8 @@ def test_qdpx_validates_and_positions_point_at_the_quotes(line_end):
 def test_suggestions_are_a_second_coder_with_the_coders_own_codes(lang):
     state, documents = project("\n")
     unit = next(u for u in state.units if u.file.startswith(lang))
-    data = write.qdpx(state, documents, "demo", suggested=(write.SuggestedCoding(unit, "C02"),))
+    part = (unit.start + 2, unit.end - 1)  # the part of the unit suggested
+    data = write.qdpx(state, documents, "demo", suggested=(write.SuggestedCoding(unit, "C02", part),))
     root = etree.fromstring(zipfile.ZipFile(io.BytesIO(data)).read("project.qde"))
     schema("Project-mrt2019.xsd").assertValid(root)
     ns = {"q": refi.PROJECT_NS}
@@ -93,6 +94,10 @@ def test_suggestions_are_a_second_coder_with_the_coders_own_codes(lang):
     by_suggester = [s for s in root.iterfind(".//q:PlainTextSelection", ns)
                     if s.get("creatingUser") == users[write.SUGGESTING_USER]]
     assert [s.get("name") for s in by_suggester] == [unit.segment_id]
+    path = by_suggester[0].getparent().get("plainTextPath").removeprefix("internal://")
+    stored = zipfile.ZipFile(io.BytesIO(data)).read(f"sources/{path}").decode("utf-8")
+    start, end = int(by_suggester[0].get("startPosition")), int(by_suggester[0].get("endPosition"))
+    assert stored[start:end] == unit.text[2:-1]
     rows = refi.read_qdpx(data, "demo.qdpx")
     coded = {u.segment_id for u in state.units if state.assigned[u.segment_id] == "C02"} | {unit.segment_id}
     assert sorted(r.file for r in rows if r.labels["code"] == "دکتر") == sorted(

