@@ -49,14 +49,15 @@ def decided_units(decisions: list[dict[str, Any]]) -> set[str]:
 
 
 def queue(state: State, suggestions: tuple[Suggestion, ...], decided: set[str]) -> list[dict[str, Any]]:
-    """The suggestions not yet decided, least confident first (a coder's answer there teaches
-    the next run most), each with its code's id, the part of the unit suggested (``span``: file
-    offsets) and its evidence (the coders' units most like it)."""
+    """The suggestions not yet decided, least confident first and, as sure, closest to two codes
+    first (a coder's answer there teaches the next run most); each with its code's id, the part
+    of the unit suggested (``span``: file offsets), the code next closest (``alternative``: its id,
+    "" for none) and its evidence (the coders' units most like it)."""
     _, code_ids = coders_ids(suggestions)
     units = state.units
     waiting = [(u, s) for u, s in zip(units, suggestions) if s.source == SUGGESTED
                and u.segment_id not in decided and code_ids.get(s.code) in state.codes]
-    waiting.sort(key=lambda pair: (pair[1].confidence, pair[0].segment_id))
+    waiting.sort(key=lambda pair: (pair[1].confidence, pair[1].margin, pair[0].segment_id))
     return [{"unit": u.segment_id, "code": code_ids[s.code], "confidence": s.confidence,
-             "span": list(s.span or (u.start, u.end)), "evidence": [units[i].segment_id for i in s.evidence]}
-            for u, s in waiting]
+             "span": list(s.span or (u.start, u.end)), "alternative": code_ids.get(s.alternative, ""),
+             "evidence": [units[i].segment_id for i in s.evidence]} for u, s in waiting]

@@ -51,10 +51,17 @@ def _suggestions(rows: list[dict[str, str]]) -> tuple[Suggestion, ...]:
     if not rows or "source" not in rows[0]:
         return ()
     index = {r["segment_id"]: i for i, r in enumerate(rows)}
-    return tuple(Suggestion(r["suggested_code"], r["suggested_theme"], float(r["confidence"] or 0.0),
+    return tuple(Suggestion(r["suggested_code"], r["suggested_theme"], _number(r["confidence"]),
                             r["source"], tuple(index[e] for e in r["evidence"].split() if e in index),
-                            _span(r))
+                            _span(r), r.get("alternative_code", ""), _number(r.get("margin", "")))
                  for r in rows)
+
+
+def _number(text: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        return 0.0
 
 
 def _span(row: dict[str, str]) -> tuple[int, int] | None:

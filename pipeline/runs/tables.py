@@ -17,9 +17,9 @@ SEGMENT_COLUMNS = ("segment_id", "file", "speaker", "lang", "start", "end", "tim
                    "code_id", "theme_id", "probability", "doubt")
 # With ``analyze --coding``: the coders' code and theme for each unit, how sure, where it comes
 # from (human | suggested | new; empty for uncoded talk), the part of the unit suggested (file
-# offsets), and the coders' units most like it.
+# offsets), the code next closest and by how much, and the coders' units most like it.
 SUGGEST_COLUMNS = ("suggested_code", "suggested_theme", "suggested_start", "suggested_end", "confidence",
-                   "source", "evidence")
+                   "alternative_code", "margin", "source", "evidence")
 
 
 def segment_columns(suggested: Suggested | None) -> tuple[str, ...]:
@@ -27,9 +27,12 @@ def segment_columns(suggested: Suggested | None) -> tuple[str, ...]:
 
 
 def _suggestion(s: Suggestion, unit: Segment, segments: tuple[Segment, ...]) -> dict[str, Any]:
-    start, end = (s.span or (unit.start, unit.end)) if s.source == SUGGESTED else ("", "")
+    suggested = s.source == SUGGESTED
+    start, end = (s.span or (unit.start, unit.end)) if suggested else ("", "")
     return {"suggested_code": s.code, "suggested_theme": s.theme,
             "suggested_start": start, "suggested_end": end,
+            "alternative_code": s.alternative if suggested else "",
+            "margin": s.margin if suggested and s.alternative else "",
             "confidence": s.confidence if s.source in (HUMAN, SUGGESTED) else "", "source": s.source,
             "evidence": " ".join(segments[i].segment_id for i in s.evidence)}
 
@@ -64,7 +67,7 @@ def segments_parquet(rows: list[dict[str, Any]], columns: tuple[str, ...] = SEGM
     import pandas as pd
 
     frame = pd.DataFrame(rows, columns=list(columns))
-    for number in {"probability", "confidence"} & set(columns):
+    for number in {"probability", "confidence", "margin"} & set(columns):
         frame[number] = pd.to_numeric(frame[number], errors="coerce")
     for offset in {"suggested_start", "suggested_end"} & set(columns):  # empty where nothing is suggested
         frame[offset] = pd.to_numeric(frame[offset], errors="coerce").astype("Int64")

@@ -72,6 +72,8 @@ class Suggestion:
     source: str  # human | suggested | new | "" (uncoded)
     evidence: tuple[int, ...] = ()  # indices of the coders' units most like it
     span: tuple[int, int] | None = None  # the part of the unit suggested (file offsets); None: all
+    alternative: str = ""  # the coders' code next closest to the unit, after the suggested one
+    margin: float = 0.0  # how much closer the suggested code's centroid is than the alternative's
 
 
 @dataclass(frozen=True)
@@ -161,6 +163,7 @@ class _Taught:
     themes: tuple[list[str], np.ndarray]
     by_theme: dict[str, tuple[list[int], list[str], np.ndarray]]
     floor: float
+    all_codes: tuple[list[str], np.ndarray]
 
     @classmethod
     def of(cls, x: np.ndarray, taught: dict[int, str], theme_of: dict[str, str], files: list[str],
@@ -172,8 +175,19 @@ class _Taught:
         for theme in themes[0]:
             within = [i for i in coded if theme_of[codes[i]] == theme]
             by_theme[theme] = (within, *_centroids(x[within], [codes[i] for i in within]))
-        return cls(x, sorted(taught), codes, theme_of, themes, by_theme,
-                   _fit_floor(x, coded, files, cfg.new_quantile))
+        floor = _fit_floor(x, coded, files, cfg.new_quantile)
+        return cls(x, sorted(taught), codes, theme_of, themes, by_theme, floor,
+                   _centroids(x[coded], [codes[i] for i in coded]))
+
+    def runner_up(self, v: np.ndarray, code: str) -> tuple[str, float]:
+        """The code whose centroid is nearest ``v`` after ``code``'s, and by how much ``code``'s
+        is nearer (negative when it is not: the theme chose it)."""
+        names, centres = self.all_codes
+        sims = centres @ v
+        others = [j for j in np.argsort(-sims) if names[j] != code]
+        if not others:
+            return "", 1.0
+        return names[others[0]], round(float(sims[names.index(code)] - sims[others[0]]), 4)
 
     def judge(self, v: np.ndarray, cfg: SuggestConfig) -> Suggestion:
         sims = self.x[self.taught] @ v
@@ -191,7 +205,8 @@ class _Taught:
             sorted(coded_sims, key=lambda i: -coded_sims[i])[:cfg.k]
         agree = sum(self.theme_of[self.codes[i]] == theme for i in coded) / len(coded)
         examples = sorted((i for i in within if self.codes[i] == code), key=lambda i: -coded_sims[i])
-        return Suggestion(code, theme, round(agree, 4), SUGGESTED, tuple(examples[:cfg.n_evidence]))
+        return Suggestion(code, theme, round(agree, 4), SUGGESTED, tuple(examples[:cfg.n_evidence]), None,
+                          *self.runner_up(v, code))
 
 
 def suggest(x: np.ndarray, taught: dict[int, str], theme_of: dict[str, str], cfg: SuggestConfig,
@@ -335,7 +350,7 @@ def suggest_codes(corpus: Corpus, turns: tuple[ProcessedTurn, ...], units: tuple
         judged = _Taught.of(space, rest, theme_of, files, cfg).judge(space[i], cfg) if any(rest.values()) \
             else found[i]
         agree = judged.confidence if judged.theme == found[i].theme else 0.0
-        found[i] = Suggestion(found[i].code, found[i].theme, agree, SUGGESTED)
+        found[i] = replace(found[i], confidence=agree, source=SUGGESTED, evidence=())
     if seeds:  # evidence is the coders' own units only
         found = [replace(s, evidence=tuple(e for e in s.evidence if e not in seeds)) for s in found]
     if cfg.trim and encode is not None:

@@ -276,6 +276,12 @@ def test_a_coder_answers_suggestions_one_by_one_then_in_bulk(browser, assisted_r
         start, end = int(r["suggested_start"]) - int(r["start"]), int(r["suggested_end"]) - int(r["start"])
         whole = (start, end) == (0, len(r["text"]))
         assert [m.text for m in shown] == ([] if whole else [r["text"][start:end].strip()])
+    alternatives = page.all("li.suggestion .alternative bdi")
+    assert alternatives  # the code next closest, chosen already in "Code as"
+    for bdi in alternatives:
+        item = bdi.find_element("xpath", "ancestor::li[1]")
+        chosen = item.find_element("css selector", ".move-target").get_attribute("value")
+        assert bdi.text.split()[0] == chosen
     page.find(f'li[data-unit="{waiting[0]}"] .accept-suggestion').click()
     first = page.saved(log, 1)[0]
     assert (first["action"], first["unit"]) == ("move_unit", waiting[0]) and first["code"].startswith("H")

