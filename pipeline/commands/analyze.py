@@ -12,6 +12,7 @@ from typing import Any
 
 from pipeline.decisions import log as dec
 from pipeline.decisions.carry import Carried, carry_over
+from pipeline.decisions.suggested import with_coders_codes
 from pipeline.errors import E_CARRY, MazmunError
 from pipeline.flow import Clock, models_for, run_stages
 from pipeline.models.cache import embedding_cache
@@ -23,6 +24,7 @@ from pipeline.runs.files import check_output, write_run
 from pipeline.runs.folder import Previous, read_previous
 from pipeline.runs.sources import read_sources
 from pipeline.stages.codebook import Codebook
+from pipeline.stages.suggest import Suggestion
 from pipeline.types import Corpus, Segmentation
 
 
@@ -35,11 +37,12 @@ class RunResult:
 
 
 def carry(previous: Previous, corpus: Corpus, seg: Segmentation, book: Codebook, codebook_json: bytes,
-          cfg: Config) -> Carried:
-    """Coders' decisions on ``previous`` rewritten for this run."""
+          cfg: Config, suggestions: tuple[Suggestion, ...] = ()) -> Carried:
+    """Coders' decisions on ``previous`` rewritten for this run (whose coders' codes, with
+    ``--coding``, hold the units of ``suggestions`` they coded, as in the review page's state)."""
     units = [dec.Unit(s.segment_id, s.file, s.speaker, s.start, s.end, s.text, s.lang) for s in seg.segments]
     assigned = {s.segment_id: a.code_id for s, a in zip(seg.segments, book.assignments)}
-    new = dec.initial_state(units, assigned, json.loads(codebook_json))
+    new = with_coders_codes(dec.initial_state(units, assigned, json.loads(codebook_json)), suggestions)
     hashes = {d.name: d.sha256 for d in corpus.documents}
     unchanged = {n for n, info in previous.run.inputs.items() if hashes.get(n) == info.get("sha256")}
     return carry_over(previous.base, previous.decisions, new, unchanged, str(previous.run.path), cfg.carry)
@@ -75,7 +78,7 @@ def analyze(folder: Path, cfg: Config, out: Path, log: bool = True,
     manifest = render.manifest(done, cfg, folder, started, clock.stages)
     files = render.files(corpus, seg, book, cfg, folder.name, done.study, done.suggested)
     if previous is not None:
-        carried = carry(previous, corpus, seg, book, files["codebook.json"], cfg)
+        carried = carry(previous, corpus, seg, book, files["codebook.json"], cfg, done.suggested.suggestions)
         manifest["carried"] = {"from": str(previous.run.path), **carried.summary()}
         files["decisions.jsonl"] = dec.dump(carried.decisions).encode("utf-8")
     files["manifest.json"] = (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode("utf-8")

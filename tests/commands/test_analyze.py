@@ -279,11 +279,12 @@ def test_coding_mazmun_cannot_learn_from_is_a_coded_error(tmp_path, name, conten
     assert "Traceback" not in result.stderr and not (tmp_path / "run").exists()
 
 
-def test_accepted_and_rejected_suggestions_teach_the_next_run(assisted_run, tmp_path):
+def _reviewed(run, tmp_path):
+    """A copy of ``run`` where Sara accepted its most confident suggestion and rejected its least:
+    the copy, its folder, and those two queue items."""
     from pipeline.decisions.suggested import queue
     from pipeline.runs.folder import RunFolder
 
-    run, _ = assisted_run
     reviewed = tmp_path / "reviewed"
     shutil.copytree(run, reviewed)
     folder = RunFolder.read(reviewed)
@@ -295,6 +296,12 @@ def test_accepted_and_rejected_suggestions_teach_the_next_run(assisted_run, tmp_
            {"id": "d2", "at": "t", "coder": "Sara", "action": "move_unit", "unit": reject["unit"],
             "code": ""}]
     (reviewed / "decisions.jsonl").write_text("".join(json.dumps(d) + "\n" for d in log), encoding="utf-8")
+    return reviewed, folder, accept, reject
+
+
+def test_accepted_and_rejected_suggestions_teach_the_next_run(assisted_run, tmp_path):
+    run, _ = assisted_run
+    reviewed, folder, accept, reject = _reviewed(run, tmp_path)
     again = run_cli(SAMPLE, tmp_path / "again", "--coding", reviewed,
                     "--set", f"embed.cache_dir={run.parent / 'cache'}")
     before = {r["segment_id"]: r for r in rows(run)}
@@ -304,6 +311,20 @@ def test_accepted_and_rejected_suggestions_teach_the_next_run(assisted_run, tmp_
     assert after[reject["unit"]]["source"] == ""
     assert all(after[i]["source"] == "human" and after[i]["suggested_code"] == r["suggested_code"]
                for i, r in before.items() if r["source"] == "human")
+
+
+def test_decisions_on_the_coders_codes_carry_over_to_a_run_with_the_same_coding(assisted_run, tmp_path):
+    from pipeline.runs.folder import RunFolder
+
+    run, _ = assisted_run
+    reviewed, folder, accept, reject = _reviewed(run, tmp_path)
+    again = run_cli(SAMPLE, tmp_path / "again", "--coding", run.parent / "coding.csv",
+                    "--decisions", reviewed, "--set", f"embed.cache_dir={run.parent / 'cache'}")
+    carried = json.loads((again / "manifest.json").read_text(encoding="utf-8"))["carried"]
+    assert carried["decisions"] == 2 and carried["not_carried"] == [] and carried["unmatched_codes"] == []
+    state = RunFolder.read(again).state("Sara")
+    label = folder.base_state().codes[accept["code"]].label
+    assert state.codes[state.assigned[accept["unit"]]].label == label and state.assigned[reject["unit"]] == ""
 
 
 BOOK = {"en": ("Broken nights", "Own health declines", "Repeating the story", "Guilt after losing patience"),
