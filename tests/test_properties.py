@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from pipeline import cli
 from pipeline.decisions import log as dec
-from pipeline.errors import MazmunError
+from pipeline.errors import E_RUN, MazmunError
 from pipeline.exchange.refi import read_qdpx
 from pipeline.review import view as review
 from pipeline.run_config import SECTIONS, load_config
@@ -333,3 +333,48 @@ def test_any_coding_table_teaches_suggestions_or_is_E501(data, cuts):
     assert len(found.suggestions) == len(units) and found.open.shape == (len(units),)
     assert all(s.code in found.theme_of or not s.code for s in found.suggestions)
     assert all(s.theme == found.theme_of[s.code] for s in found.suggestions if s.code)
+
+
+SUGGESTION_VALUES = {  # what a hand-edited segments.csv may hold in the columns analyze --coding adds
+    "suggested_code": st.one_of(st.sampled_from(["Nights", "Doctors", ""]), st.text(LETTERS, max_size=6)),
+    "suggested_theme": st.one_of(st.sampled_from(["Caring", ""]), st.text(LETTERS, max_size=6)),
+    "suggested_start": st.one_of(st.just(""), st.integers(-5, 2000).map(str), st.text(LETTERS, max_size=3)),
+    "suggested_end": st.one_of(st.just(""), st.integers(-5, 2000).map(str), st.text(LETTERS, max_size=3)),
+    "confidence": st.one_of(st.just(""), st.floats(allow_nan=True).map(str), st.text(LETTERS, max_size=3)),
+    "alternative_code": st.one_of(st.sampled_from(["Nights", "Doctors", ""]), st.text(LETTERS, max_size=6)),
+    "margin": st.one_of(st.just(""), st.floats(allow_nan=True).map(str), st.text(LETTERS, max_size=3)),
+    "source": st.sampled_from(["human", "suggested", "new", "", "other"]),
+    "evidence": st.text(LETTERS, max_size=12),
+}
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(st.sampled_from(["en", "fa"]),
+       st.lists(st.fixed_dictionaries(SUGGESTION_VALUES), min_size=1, max_size=5))
+def test_hand_edited_suggestions_review_and_export_or_are_E502(lang, edits):
+    from pipeline.commands.export import export_run
+    from pipeline.decisions.suggested import queue
+    from pipeline.runs.folder import RunFolder
+    from tests.commands.test_review import make_run
+
+    with tempfile.TemporaryDirectory() as tmp:
+        run = make_run(Path(tmp), lang, suggested=True)
+        with open(run / "segments.csv", encoding="utf-8", newline="") as handle:
+            rows = list(csv.DictReader(handle))
+        for row, edit in zip(rows, edits):
+            row.update(edit)
+        with open(run / "segments.csv", "w", encoding="utf-8", newline="") as handle:
+            writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+            writer.writeheader()
+            writer.writerows(rows)
+        try:
+            folder = RunFolder.read(run)
+            state = folder.state()
+            waiting = queue(state, folder.suggestions, set())
+            export_run(run, "qdpx", Path(tmp) / "out.qdpx", transcripts=Path(tmp) / "transcripts")
+        except MazmunError as exc:
+            assert exc.code == E_RUN, exc
+            return
+        for item in waiting:  # each waiting suggestion names a code of the state and a part of its unit
+            unit = next(u for u in state.units if u.segment_id == item["unit"])
+            assert item["code"] in state.codes and unit.start <= item["span"][0] < item["span"][1] <= unit.end
