@@ -90,7 +90,7 @@ def _suggested(state: State, cfg: Config) -> dict[str, Any]:
     return {"coding": found.source, "quotes_located": found.located, "quotes_missing": len(found.missing),
             "codebook_examples": found.examples,
             "codes": len(found.theme_of), "themes": len(set(found.theme_of.values())),
-            "units": found.counts()}
+            "units": found.counts(), "trimmed": sum(s.span is not None for s in found.suggestions)}
 
 
 def _says_suggested(state: State) -> list[str]:
@@ -101,8 +101,9 @@ def _says_suggested(state: State) -> list[str]:
     taught = f"{found.located} quotes taught {n['human']} units"
     if found.examples:
         taught += f"; {found.examples} codebook codes found an example unit"
-    lines = [f"coding ({len(found.theme_of)} codes): {taught}; suggested {n['suggested']}, {n['new']} new "
-             f"(to open clustering), {n['uncoded']} uncoded"]
+    part = sum(s.span is not None for s in found.suggestions)
+    lines = [f"coding ({len(found.theme_of)} codes): {taught}; suggested {n['suggested']} ({part} in part: "
+             f"their sentences like coded talk), {n['new']} new (to open clustering), {n['uncoded']} uncoded"]
     if found.missing:
         lines.append(f"coding: {len(found.missing)} quotes not found in the transcripts "
                      f"(first: {found.missing[0].file} row {found.missing[0].row})")

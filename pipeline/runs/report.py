@@ -90,8 +90,9 @@ def suggestions_section(suggested: Suggested, segments: tuple[Segment, ...]) -> 
              "(*new*): they went to open clustering, and the candidate codes further down come from them "
              "alone. Every suggestion "
              "is in `segments.csv` (`suggested_code`, `suggested_theme`; `suggested_start`, `suggested_end`: "
-             "the part of the unit suggested, its sentences like the talk you coded; `confidence`, `source`, "
-             "`evidence`: your units most like it); accept or reject them on the review page.", ""]
+             "the part of the unit suggested, its sentences like the talk you coded; `confidence`; "
+             "`alternative_code`, `margin`: your code next closest, and how much nearer the suggested is; "
+             "`source`; `evidence`: your units most like it); accept or reject them on the review page.", ""]
     if suggested.missing:
         lines += [f"{len(suggested.missing)} coded quotes were not found in the transcripts (first: "
                   f"`{suggested.missing[0].file}`, row {suggested.missing[0].row}).", ""]

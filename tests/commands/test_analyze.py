@@ -235,6 +235,8 @@ def test_with_coding_the_manifest_and_report_say_what_was_taught_and_suggested(a
     table = rows(run)
     assert sum(record["units"].values()) == len(table) and record["codes"] == len(codes)
     assert record["units"]["suggested"] == sum(r["source"] == "suggested" for r in table)
+    assert record["trimmed"] == sum(r["source"] == "suggested" and (r["suggested_start"], r["suggested_end"])
+                                    != (r["start"], r["end"]) for r in table)
     report = (run / "report.md").read_text(encoding="utf-8")
     assert "## Your codes, suggested for the rest" in report
     assert all(f"#### {code}" in report for code in codes)
