@@ -66,7 +66,7 @@ def _overview(book: Codebook, segments: tuple[Segment, ...], n_dropped: int, att
 def _suggested_code(code: str, rows: list[tuple[Segment, Suggestion]], n_human: int,
                     segments: tuple[Segment, ...]) -> list[str]:
     mean = sum(s.confidence for _, s in rows) / len(rows) if rows else 0.0
-    lines = [f"#### {code}", f"Coded by you: {n_human} units; suggested: {len(rows)}"
+    lines = [f"#### {code}", f"Coded by you: {n_human} unit{'s' * (n_human != 1)}; suggested: {len(rows)}"
              + (f" (mean confidence {mean:.2f}); the most confident:" if rows else "."), ""]
     for seg, s in sorted(rows, key=lambda r: -r[1].confidence)[:3]:
         start, end = s.span or (seg.start, seg.end)  # the part of the unit suggested: raw[start:end]
