@@ -5,10 +5,12 @@ A coder who codes a few interviews leaves two kinds of evidence: the units they 
 and its theme) and the talk they left uncoded. Each other unit is judged in steps, as a coder
 reads: is this codable talk at all (a vote of its nearest taught units, coded or not); does it
 fit any of their codes (is it as like some coded unit as coded units are like each other across
-files); if so, which of their themes, then which code of that theme (the nearest centroid of the
-coders' units, in the space the units are clustered in). The confidence is the share of its
-nearest coded units that carry the suggested theme; the evidence, the most similar units the
-coders gave that code. Codable units that fit no code are *new*: they go on to open clustering,
+files); if so, which of their codes, and so which theme: the code whose prototype is nearest, in
+the space the units are clustered in. A prototype is the centroid of the code's units drawn toward
+its theme's centroid, as if the theme lent it a few units: a code coded once or twice stands for
+its theme, one coded many times for itself. The confidence is the share of its nearest coded
+units that carry the suggested theme; the evidence, the most similar units the coders gave that
+code. Codable units that fit no code are *new*: they go on to open clustering,
 so that codes the coders have not met yet can still emerge.
 
 Coders highlight the part of a turn that carries meaning, not the "well, as I said" around it.
@@ -42,6 +44,8 @@ class SuggestConfig:
     new_quantile: float = 0.05  # a unit less like every coded unit than this share of coded units
     # are like their nearest coded unit in another file fits no code: it is new (0: never new)
     n_evidence: int = 3  # most similar coded units of the suggested code shown with it
+    lent: float = 7.0  # a code's prototype is its units' centroid drawn toward its theme's, as if
+    # the theme lent it this many units: a code with few units stands for its theme (0: codes alone)
     trim: bool = True  # a suggestion covers the unit's sentences that are like coded talk (from
     # the first to the last of them); false: always the whole unit
 
@@ -50,6 +54,7 @@ class SuggestConfig:
         check(0.0 <= self.min_codable <= 1.0, "suggest.min_codable", "must be in [0, 1]")
         check(0.0 <= self.new_quantile < 1.0, "suggest.new_quantile", "must be in [0, 1)")
         check(self.n_evidence >= 0, "suggest.n_evidence", "must be ≥ 0")
+        check(0.0 <= self.lent < float("inf"), "suggest.lent", "must be ≥ 0 and finite")
 
 
 @dataclass(frozen=True)
@@ -151,43 +156,48 @@ def _fit_floor(x: np.ndarray, coded: list[int], files: list[str], quantile: floa
     return float(np.quantile(nearest, quantile)) if len(nearest) else -np.inf
 
 
+def prototypes(x: np.ndarray, codes: dict[int, str], theme_of: dict[str, str],
+               lent: float) -> tuple[list[str], np.ndarray]:
+    """Each code's prototype (rows of ``x``: the coders' units, ``codes``: unit → code): the
+    centroid of its units drawn toward its theme's centroid, as if the theme lent it ``lent``
+    units. A code with a quote or two stands for its theme; one with many units for itself."""
+    coded = list(codes)
+    names, centres = _centroids(x[coded], [codes[i] for i in coded])
+    themes, theme_centres = _centroids(x[coded], [theme_of[codes[i]] for i in coded])
+    n = Counter(codes.values())
+    drawn = [(n[c] * centre + lent * theme_centres[themes.index(theme_of[c])]) / (n[c] + lent)
+             for c, centre in zip(names, centres)]
+    return names, unit_rows(np.vstack(drawn))
+
+
 @dataclass(frozen=True)
 class _Taught:
-    """What the coders' units teach, computed once: which are coded, the centroids of their
-    themes and of each theme's codes, and how like a coded unit a unit must be to fit a code."""
+    """What the coders' units teach, computed once: which are coded, their codes' prototypes,
+    and how like a coded unit a unit must be to fit a code."""
 
     x: np.ndarray
     taught: list[int]
     codes: dict[int, str]
     theme_of: dict[str, str]
-    themes: tuple[list[str], np.ndarray]
-    by_theme: dict[str, tuple[list[int], list[str], np.ndarray]]
+    prototypes: tuple[list[str], np.ndarray]
     floor: float
-    all_codes: tuple[list[str], np.ndarray]
 
     @classmethod
     def of(cls, x: np.ndarray, taught: dict[int, str], theme_of: dict[str, str], files: list[str],
            cfg: SuggestConfig) -> _Taught:
         codes = {i: c for i, c in sorted(taught.items()) if c}
-        coded = list(codes)
-        themes = _centroids(x[coded], [theme_of[codes[i]] for i in coded])
-        by_theme = {}
-        for theme in themes[0]:
-            within = [i for i in coded if theme_of[codes[i]] == theme]
-            by_theme[theme] = (within, *_centroids(x[within], [codes[i] for i in within]))
-        floor = _fit_floor(x, coded, files, cfg.new_quantile)
-        return cls(x, sorted(taught), codes, theme_of, themes, by_theme, floor,
-                   _centroids(x[coded], [codes[i] for i in coded]))
+        return cls(x, sorted(taught), codes, theme_of, prototypes(x, codes, theme_of, cfg.lent),
+                   _fit_floor(x, list(codes), files, cfg.new_quantile))
 
-    def runner_up(self, v: np.ndarray, code: str) -> tuple[str, float]:
-        """The code whose centroid is nearest ``v`` after ``code``'s, and by how much ``code``'s
-        is nearer (negative when it is not: the theme chose it)."""
-        names, centres = self.all_codes
+    def nearest_codes(self, v: np.ndarray) -> tuple[str, str, float]:
+        """The code whose prototype is nearest ``v``, the next nearest ("" when there is one code),
+        and by how much the first is nearer."""
+        names, centres = self.prototypes
         sims = centres @ v
-        others = [j for j in np.argsort(-sims) if names[j] != code]
-        if not others:
-            return "", 1.0
-        return names[others[0]], round(float(sims[names.index(code)] - sims[others[0]]), 4)
+        order = np.argsort(-sims)
+        if len(order) < 2:
+            return names[order[0]], "", 1.0
+        return names[order[0]], names[order[1]], round(float(sims[order[0]] - sims[order[1]]), 4)
 
     def judge(self, v: np.ndarray, cfg: SuggestConfig) -> Suggestion:
         sims = self.x[self.taught] @ v
@@ -198,15 +208,14 @@ class _Taught:
         coded_sims = {i: float(s) for i, s in zip(self.taught, sims) if i in self.codes}
         if max(coded_sims.values()) < self.floor:
             return Suggestion("", "", 0.0, NEW)
-        theme = self.themes[0][int((self.themes[1] @ v).argmax())]
-        within, names, centres = self.by_theme[theme]
-        code = names[int((centres @ v).argmax())]
+        code, alternative, margin = self.nearest_codes(v)
+        theme = self.theme_of[code]
         coded = [i for i in nearest if i in self.codes] or \
             sorted(coded_sims, key=lambda i: -coded_sims[i])[:cfg.k]
         agree = sum(self.theme_of[self.codes[i]] == theme for i in coded) / len(coded)
-        examples = sorted((i for i in within if self.codes[i] == code), key=lambda i: -coded_sims[i])
+        examples = sorted((i for i in self.codes if self.codes[i] == code), key=lambda i: -coded_sims[i])
         return Suggestion(code, theme, round(agree, 4), SUGGESTED, tuple(examples[:cfg.n_evidence]), None,
-                          *self.runner_up(v, code))
+                          alternative, margin)
 
 
 def suggest(x: np.ndarray, taught: dict[int, str], theme_of: dict[str, str], cfg: SuggestConfig,

@@ -51,6 +51,19 @@ def test_a_suggestion_names_the_code_next_closest_and_how_much_closer_its_own_is
     assert (only[3].alternative, only[3].margin) == ("", 1.0)  # one code: nothing to weigh it against
 
 
+def test_a_code_with_many_units_stands_for_itself_one_with_few_for_its_theme():
+    e1, e2, e3 = np.eye(3)
+    themes = {"a1": "A", "a2": "A", "b1": "B"}
+    x = vectors([e1] * 20 + [e2] * 20 + [(e1 + e3) / np.sqrt(2)] * 20 + [[0.9, 0, 0.3]])
+    taught = {i: ("a1", "a2", "b1")[i // 20] for i in range(60)}
+    many = suggest(x, taught, themes, SuggestConfig(k=1, new_quantile=0))[60]
+    assert (many.code, many.theme) == ("a1", "A")  # nearest the code a1, though B's centroid is nearer
+    broad = suggest(x, taught, themes, SuggestConfig(k=1, new_quantile=0, lent=1000))[60]
+    assert broad.theme == "B"  # codes lent that much stand for their themes
+    few = suggest(x, {0: "a1", 20: "a2", 40: "b1"}, themes, SuggestConfig(k=1))[60]
+    assert few.theme == "B"  # a code with one unit stands for its theme
+
+
 def test_evidence_is_the_code_s_most_similar_units_and_nothing_is_suggested_without_coding():
     x = vectors([[1, 0], [0.6, 0.8], [0.9, 0.44], [0.98, 0.2]])
     found = suggest(x, {0: "nights", 1: "nights", 2: "nights"}, THEMES, SuggestConfig(n_evidence=2))
