@@ -10,8 +10,8 @@ the space the units are clustered in. A prototype is the centroid of the code's 
 its theme's centroid, as if the theme lent it a few units: a code coded once or twice stands for
 its theme, one coded many times for itself. The confidence is the share of its nearest coded
 units that carry the suggested theme; the evidence, the most similar units the coders gave that
-code. Codable units that fit no code are *new*: they go on to open clustering,
-so that codes the coders have not met yet can still emerge.
+code. Codable units that fit no code are *new*: they go on to open clustering, so that codes the
+coders have not met yet can still emerge.
 
 Coders highlight the part of a turn that carries meaning, not the "well, as I said" around it.
 So a suggestion covers the unit's sentences from the first to the last that is like coded talk:
@@ -78,7 +78,7 @@ class Suggestion:
     evidence: tuple[int, ...] = ()  # indices of the coders' units most like it
     span: tuple[int, int] | None = None  # the part of the unit suggested (file offsets); None: all
     alternative: str = ""  # the coders' code next closest to the unit, after the suggested one
-    margin: float = 0.0  # how much closer the suggested code's centroid is than the alternative's
+    margin: float = 0.0  # how much nearer the suggested code's prototype is than the alternative's
 
 
 @dataclass(frozen=True)
