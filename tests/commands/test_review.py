@@ -120,6 +120,9 @@ def test_suggestions_wait_least_confident_first_and_each_answer_is_a_decision(se
     assert [(s["unit"], s["code"], s["confidence"]) for s in view["suggestions"]] == [
         (units[2], nights["id"], 0.3), (units[1], nights["id"], 0.9)]
     assert view["suggestions"][0]["evidence"] == units[:1]
+    low, high = (view["units"][s["unit"]] for s in view["suggestions"])
+    assert view["suggestions"][0]["span"] == [low["start"], (low["start"] + low["end"]) // 2]  # a part
+    assert view["suggestions"][1]["span"] == [high["start"], high["end"]]  # the whole unit
     status, view, _ = call(url, "/api/accept_suggestions", {"coder": "Sara", "min_confidence": 0.5})
     assert status == 200 and [s["unit"] for s in view["suggestions"]] == [units[2]]
     reject = {"coder": "Sara", "action": "move_unit", "unit": units[2], "code": ""}
