@@ -203,7 +203,7 @@ def codebook(inputs: tuple, documents: list[Document], located: list[Located], s
 def _held_out(units, found: Suggested, split: Split) -> dict[str, list]:
     """Each level's (file, start, end, label) of the held-out units: the part of the unit the
     suggestion covers."""
-    pairs = [(u, s, s.span or (u.start, u.end)) for u, s in zip(units, found.suggestions)
+    pairs = [(u, s, s.part(u.start, u.end)) for u, s in zip(units, found.suggestions)
              if u.file in split.held_out]
     return {level: [(u.file, *span, _label(s, level)) for u, s, span in pairs] for level in LEVELS}
 

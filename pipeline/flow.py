@@ -90,7 +90,7 @@ def _suggested(state: State, cfg: Config) -> dict[str, Any]:
     return {"coding": found.source, "quotes_located": found.located, "quotes_missing": len(found.missing),
             "codebook_examples": found.examples,
             "codes": len(found.theme_of), "themes": len(set(found.theme_of.values())),
-            "units": found.counts(), "trimmed": sum(s.span is not None for s in found.suggestions)}
+            "units": found.counts(), "trimmed": found.in_part}
 
 
 def _says_suggested(state: State) -> list[str]:
@@ -101,9 +101,9 @@ def _says_suggested(state: State) -> list[str]:
     taught = f"{found.located} quotes taught {n['human']} units"
     if found.examples:
         taught += f"; {found.examples} codebook codes found an example unit"
-    part = sum(s.span is not None for s in found.suggestions)
-    lines = [f"coding ({len(found.theme_of)} codes): {taught}; suggested {n['suggested']} ({part} in part: "
-             f"their sentences like coded talk), {n['new']} new (to open clustering), {n['uncoded']} uncoded"]
+    lines = [f"coding ({len(found.theme_of)} codes): {taught}; suggested {n['suggested']} ({found.in_part} "
+             f"in part: their sentences like coded talk), {n['new']} new (to open clustering), "
+             f"{n['uncoded']} uncoded"]
     if found.missing:
         lines.append(f"coding: {len(found.missing)} quotes not found in the transcripts "
                      f"(first: {found.missing[0].file} row {found.missing[0].row})")

@@ -59,5 +59,5 @@ def queue(state: State, suggestions: tuple[Suggestion, ...], decided: set[str]) 
                and u.segment_id not in decided and code_ids.get(s.code) in state.codes]
     waiting.sort(key=lambda pair: (pair[1].confidence, pair[1].margin, pair[0].segment_id))
     return [{"unit": u.segment_id, "code": code_ids[s.code], "confidence": s.confidence,
-             "span": list(s.span or (u.start, u.end)), "alternative": code_ids.get(s.alternative, ""),
+             "span": list(s.part(u.start, u.end)), "alternative": code_ids.get(s.alternative, ""),
              "evidence": [units[i].segment_id for i in s.evidence]} for u, s in waiting]

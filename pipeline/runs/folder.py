@@ -69,9 +69,9 @@ def _span(row: dict[str, str]) -> tuple[int, int] | None:
     start, end = row.get("suggested_start", ""), row.get("suggested_end", "")
     if not (start.isdigit() and end.isdigit()):
         return None
-    span = int(start), int(end)
-    return span if int(row["start"]) <= span[0] < span[1] <= int(row["end"]) and span != (
-        int(row["start"]), int(row["end"])) else None
+    span, unit = (int(start), int(end)), (int(row["start"]), int(row["end"]))
+    inside = unit[0] <= span[0] < span[1] <= unit[1]
+    return span if inside and span != unit else None
 
 
 @dataclass(frozen=True)

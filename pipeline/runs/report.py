@@ -69,7 +69,7 @@ def _suggested_code(code: str, rows: list[tuple[Segment, Suggestion]], n_human: 
     lines = [f"#### {code}", f"Coded by you: {n_human} unit{'s' * (n_human != 1)}; suggested: {len(rows)}"
              + (f" (mean confidence {mean:.2f}); the most confident:" if rows else "."), ""]
     for seg, s in sorted(rows, key=lambda r: -r[1].confidence)[:3]:
-        start, end = s.span or (seg.start, seg.end)  # the part of the unit suggested: raw[start:end]
+        start, end = s.part(seg.start, seg.end)  # the part of the unit suggested: raw[start:end]
         after = f" · next closest: {s.alternative}" if s.alternative else ""
         lines.append(_quote(replace(seg, text=seg.text[start - seg.start:end - seg.start]), 300)
                      + f" · confidence {s.confidence:.2f}{after}")

@@ -28,7 +28,7 @@ def segment_columns(suggested: Suggested | None) -> tuple[str, ...]:
 
 def _suggestion(s: Suggestion, unit: Segment, segments: tuple[Segment, ...]) -> dict[str, Any]:
     suggested = s.source == SUGGESTED
-    start, end = (s.span or (unit.start, unit.end)) if suggested else ("", "")
+    start, end = s.part(unit.start, unit.end) if suggested else ("", "")
     return {"suggested_code": s.code, "suggested_theme": s.theme,
             "suggested_start": start, "suggested_end": end,
             "alternative_code": s.alternative if suggested else "",

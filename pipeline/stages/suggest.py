@@ -80,6 +80,10 @@ class Suggestion:
     alternative: str = ""  # the coders' code next closest to the unit, after the suggested one
     margin: float = 0.0  # how much nearer the suggested code's prototype is than the alternative's
 
+    def part(self, start: int, end: int) -> tuple[int, int]:
+        """The part of the unit ``start``–``end`` (file offsets) suggested: ``span``, or all of it."""
+        return self.span or (start, end)
+
 
 @dataclass(frozen=True)
 class Suggested:
@@ -99,6 +103,11 @@ class Suggested:
         if not self.suggestions:
             return np.ones(self.n_units, dtype=bool)
         return np.array([s.source == NEW for s in self.suggestions], dtype=bool)
+
+    @property
+    def in_part(self) -> int:
+        """Suggestions that cover part of their unit (its sentences like coded talk)."""
+        return sum(s.span is not None for s in self.suggestions)
 
     def counts(self) -> dict[str, int]:
         found = Counter(s.source or "uncoded" for s in self.suggestions)
@@ -270,11 +279,12 @@ def _sentences_of(units: tuple[Segment, ...], sentences: list[Span]) -> list[lis
 
 
 def trimmed(units: tuple[Segment, ...], found: list[Suggestion], sentences: list[Span],
-            codable: dict[int, bool]) -> list[Suggestion]:
-    """Each suggestion cut to its unit's sentences from the first to the last ``codable`` one;
-    a suggested unit none of whose sentences is codable is uncoded talk."""
+            inside_units: list[list[int]], codable: dict[int, bool]) -> list[Suggestion]:
+    """Each suggestion cut to its unit's sentences (``inside_units``: each unit's, indices of
+    ``sentences``) from the first to the last ``codable`` one; a suggested unit none of whose
+    sentences is codable is uncoded talk."""
     out = list(found)
-    for i, (u, inside) in enumerate(zip(units, _sentences_of(units, sentences))):
+    for i, (u, inside) in enumerate(zip(units, inside_units)):
         keep = [j for j in inside if codable.get(j, True)]
         if found[i].source != SUGGESTED or not inside or len(keep) == len(inside):
             continue
@@ -303,7 +313,7 @@ def _trim(units: tuple[Segment, ...], found: list[Suggestion], turns: tuple[Proc
     x, _ = encode([pairs[j][1].norm for j in needed])
     vectors = np.zeros((len(sentences), x.shape[1]))
     vectors[needed] = unit_rows(x)
-    return trimmed(units, found, sentences, like_coded(vectors, taught, judged, k))
+    return trimmed(units, found, sentences, inside, like_coded(vectors, taught, judged, k))
 
 
 def seed_units(vectors: np.ndarray, described: np.ndarray, codes: list[str]) -> dict[int, str]:
