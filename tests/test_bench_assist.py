@@ -29,4 +29,5 @@ def test_scores_count_uncoded_talk_as_a_label_and_labels_first_used_later_apart(
     assert s["coverage"] == 0.5 and s["filler_rejection"] == 0.5
     assert s["macro_f1_seen"] == pytest.approx((1.0 + 0.5) / 2)
     assert s["macro_f1"] == pytest.approx((1.0 + 0.5 + 0.0) / 3)
+    assert s["macro_f1_ceiling"] == pytest.approx(2 / 3, abs=1e-4)  # label 2 could not have been suggested
     assert 0 < s["kappa"] < 1

@@ -16,7 +16,7 @@ coders have not met yet can still emerge.
 Coders highlight the part of a turn that carries meaning, not the "well, as I said" around it.
 So a suggestion covers the unit's sentences from the first to the last that is like coded talk:
 whose nearest sentences in the coded files are coded at least as often as those files' sentences
-are (a vote corrected for how much of the talk the coders coded).
+are, or at least half of them (a vote corrected for how much of the talk the coders coded).
 """
 
 from __future__ import annotations
@@ -246,19 +246,23 @@ def suggest(x: np.ndarray, taught: dict[int, str], theme_of: dict[str, str], cfg
 
 
 def like_coded(x: np.ndarray, taught: dict[int, str], judged: list[int], k: int) -> dict[int, bool]:
-    """Whether each ``judged`` row of ``x`` is like coded talk: at least as many of its ``k``
-    nearest taught rows are coded as taught rows are overall (``taught``: row → code, "" for
-    uncoded). Without both coded and uncoded taught rows, every row is."""
+    """Whether each ``judged`` row of ``x`` is like coded talk: of its ``k`` nearest taught rows
+    (``taught``: row → code, "" for uncoded), at least as many are coded as taught rows are
+    overall, or at least half. Coders who code little leave coded talk among much uncoded talk,
+    so a row more often near coded talk than the average is like it; coders who code most of the
+    talk leave every neighbourhood mostly coded, so one half-coded is like coded talk too. Without
+    both coded and uncoded taught rows, every row is."""
     rows = sorted(taught)
     coded = np.array([bool(taught[i]) for i in rows])
     if not judged or coded.all() or not coded.any():
         return dict.fromkeys(judged, True)
+    bar = min(coded.mean(), 0.5) * min(k, len(rows)) - 1e-9  # coded neighbours needed
     out: dict[int, bool] = {}
     for at in range(0, len(judged), 256):
         chunk = judged[at:at + 256]
         sims = x[chunk] @ x[rows].T
         nearest = np.argsort(-sims, axis=1)[:, :k]
-        out.update(zip(chunk, (coded[nearest].mean(axis=1) >= coded.mean()).tolist()))
+        out.update(zip(chunk, (coded[nearest].sum(axis=1) >= bar).tolist()))
     return out
 
 

@@ -10,6 +10,7 @@ from pipeline.stages.suggest import (
     SUGGESTED,
     Coding,
     SuggestConfig,
+    like_coded,
     seed_units,
     suggest,
     suggest_codes,
@@ -204,3 +205,17 @@ def test_a_suggestion_covers_the_sentences_like_coded_talk_not_the_small_talk_ar
     start, end = cut.span
     assert texts["b.txt"][start:end] == nights  # the small talk before it is left out
     assert [s.source for s in found[True].suggestions[:4]] == [HUMAN, "", HUMAN, ""]
+
+
+
+@pytest.mark.parametrize(("coded_rows", "codable"), [
+    # coders who code little (3 of 12 rows): 1 coded row among the 4 nearest is as often as average
+    ({1, 11, 12}, True), ({10, 11, 12}, False),
+    # coders who code most (9 of 12): 2 coded rows among the 4 nearest is half, though below average
+    ({1, 2, *range(6, 13)}, True), ({1, *range(5, 13)}, False),
+])
+def test_talk_is_like_coded_talk_when_as_often_near_it_as_average_or_half_the_time(coded_rows, codable):
+    angles = np.radians(10 * np.arange(13))  # row 0 is judged: its nearest rows are 1, 2, 3, … in order
+    x = np.column_stack([np.cos(angles), np.sin(angles)])
+    taught = {i: ("c" if i in coded_rows else "") for i in range(1, 13)}
+    assert like_coded(x, taught, [0], k=4) == {0: codable}
