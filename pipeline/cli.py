@@ -147,7 +147,7 @@ def _analyze(args: argparse.Namespace) -> int:
               f"meaning units → {found}", file=sys.stderr)
         for skip in result.manifest["skipped"]:
             print(f"mazmun: skipped {skip['file']}: {skip['reason']}", file=sys.stderr)
-        print(f"mazmun: read {out / 'report.md'}", file=sys.stderr)
+        print(f"mazmun: read {out / 'report.html'} (or report.md)", file=sys.stderr)
     print(out)
     return 0
 

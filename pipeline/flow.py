@@ -27,9 +27,11 @@ from pipeline.stages.hierarchy import code_themes
 from pipeline.stages.ingest import usable_corpus
 from pipeline.stages.interviewers import summary
 from pipeline.stages.lexical import by_meaning, clustering_space
+from pipeline.stages.map import map_units
 from pipeline.stages.preprocess import preprocess
 from pipeline.stages.relevance import LOW, mark_relevance
 from pipeline.stages.segment import segment
+from pipeline.stages.stability import Stability, stability
 from pipeline.stages.study import Study
 from pipeline.stages.suggest import Coding, Suggested, suggest_codes
 from pipeline.types import Corpus, Segmentation, SourceFile
@@ -143,6 +145,11 @@ STAGES: tuple[Stage, ...] = (
     Stage("labels", label_codes, ("units", "space", "labels", "probs", "themes"), ("codebook",), ("labels",),
           record=lambda state, cfg: {"themes": len(state["codebook"].themes),
                                      "codes": len(state["codebook"].codes)}),
+    Stage("map", map_units, ("space",), ("map",), ("report", "reduce", "seed"),
+          record=lambda state, cfg: {"drawn": cfg.report.map}),
+    Stage("stability", stability, ("space", "open", "codebook"), ("stability",),
+          ("report", "reduce", "cluster", "seed"),
+          record=lambda state, cfg: {"runs": state["stability"].runs, "ari": state["stability"].ari}),
 )
 
 
@@ -173,6 +180,8 @@ class Stages:
     study: Study
     space: np.ndarray  # each unit's vector in the space it was clustered in
     suggested: Suggested  # the coders' codes suggested (nothing without --coding)
+    map: np.ndarray  # each unit's place on the report's map, (n, 2) in [0, 1]
+    stability: Stability  # each code looked for in clusterings with other seeds
 
 
 def run_stage(stage: Stage, state: State, cfg: Config, models: Models) -> None:
@@ -201,4 +210,5 @@ def run_stages(sources: list[SourceFile], cfg: Config, models: Models, clock: Cl
         for line in stage.says(state) if log else ():
             print(f"mazmun: {line}", file=sys.stderr, flush=True)
     return Stages(state["corpus"], state["segmentation"], state["codebook"], state["model"],
-                  state["study"], state["space"], state["suggested"])
+                  state["study"], state["space"], state["suggested"], state["map"],
+                  state["stability"])

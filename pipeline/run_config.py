@@ -10,6 +10,7 @@ from pipeline.config import build, check, merge_overrides, read_yaml
 from pipeline.decisions.carry import CarryConfig
 from pipeline.errors import E_CONFIG_KEY, MazmunError
 from pipeline.evaluate.compare import CompareConfig
+from pipeline.report.numbers import ReportConfig
 from pipeline.review.view import ReviewConfig
 from pipeline.stages.cluster import ClusterConfig, ReduceConfig
 from pipeline.stages.embed import EmbedConfig
@@ -36,6 +37,7 @@ SECTIONS = {
     "cluster": ClusterConfig,
     "hierarchy": HierarchyConfig,
     "labels": LabelConfig,
+    "report": ReportConfig,
     "compare": CompareConfig,
     "review": ReviewConfig,
     "carry": CarryConfig,
@@ -57,6 +59,7 @@ class Config:
     cluster: ClusterConfig = field(default_factory=ClusterConfig)
     hierarchy: HierarchyConfig = field(default_factory=HierarchyConfig)
     labels: LabelConfig = field(default_factory=LabelConfig)
+    report: ReportConfig = field(default_factory=ReportConfig)
     compare: CompareConfig = field(default_factory=CompareConfig)
     review: ReviewConfig = field(default_factory=ReviewConfig)
     carry: CarryConfig = field(default_factory=CarryConfig)

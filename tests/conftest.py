@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, settings
 
+from tests.browser import browser  # noqa: F401 (the page tests' fixture: headless Chromium)
+
 # Property tests run the same examples every time (CI stays reproducible and bounded); set
 # HYPOTHESIS_PROFILE=explore to search new ones.
 settings.register_profile("mazmun", deadline=None, derandomize=True, database=None, print_blob=True,

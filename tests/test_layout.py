@@ -11,7 +11,7 @@ PACKAGE = ROOT / "pipeline"
 LAYERS = (
     {"errors", "types", "config", "vectors"},
     {"text"},
-    {"models"},
+    {"models", "report"},  # report: the report's numbers and page, pure (its config is the stages')
     {"stages"},
     {"decisions", "evaluate", "exchange", "review"},
     {"run_config", "flow"},

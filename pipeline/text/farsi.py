@@ -36,9 +36,8 @@ LETTER_VARIANTS = {"ي": "ی", "ك": "ک", "ى": "ی", "ۀ": "ه", "ة": "ه"}
 _FOLD = str.maketrans({**LETTER_VARIANTS,  # as hazm normalizes: Persian digits
                        **{str(d): "۰۱۲۳۴۵۶۷۸۹"[d] for d in range(10)},
                        **{"٠١٢٣٤٥٦٧٨٩"[d]: "۰۱۲۳۴۵۶۷۸۹"[d] for d in range(10)}})
-_MATCH_FOLD = str.maketrans({**LETTER_VARIANTS, "\u200c": " ",  # for matching: ASCII digits
-                             **{"٠١٢٣٤٥٦٧٨٩"[d]: str(d) for d in range(10)},
-                             **{"۰۱۲۳۴۵۶۷۸۹"[d]: str(d) for d in range(10)}})
+ASCII_DIGITS = {digits[d]: str(d) for digits in ("٠١٢٣٤٥٦٧٨٩", "۰۱۲۳۴۵۶۷۸۹") for d in range(10)}
+_MATCH_FOLD = str.maketrans({**LETTER_VARIANTS, "\u200c": " ", **ASCII_DIGITS})  # for matching
 # Half-spaces people leave out or type as spaces, in forms where no other reading exists (hazm
 # leaves these): آنها → آن‌ها, این قدر → این‌قدر, هیچوقت → هیچ‌وقت, شرکت کننده → شرکت‌کننده.
 _HALF_SPACES = (

@@ -45,7 +45,7 @@ def rows(run):
 def test_sample_outputs_are_complete(sample_runs):
     run = sample_runs[0]
     for name in ("segments.csv", "segments.parquet", "dropped.csv", "codebook.csv", "codebook.json",
-                 "report.md", "manifest.json", "config.yaml"):
+                 "report.md", "report.json", "report.html", "manifest.json", "config.yaml"):
         assert (run / name).stat().st_size > 0, name
     table = rows(run)
     assert {r["lang"] for r in table} == {"en", "fa"}
@@ -82,7 +82,7 @@ def test_manifest_records_the_run(sample_runs):
 
 
 def test_rerun_is_byte_identical(sample_runs):
-    for name in ("segments.csv", "codebook.json", "codebook.csv", "report.md"):
+    for name in ("segments.csv", "codebook.json", "codebook.csv", "report.md", "report.json", "report.html"):
         assert (sample_runs[0] / name).read_bytes() == (sample_runs[1] / name).read_bytes(), name
 
 
