@@ -28,7 +28,7 @@ export TRANSFORMERS_OFFLINE := 1
 export NUMBA_CACHE_DIR := $(CURDIR)/.cache/numba
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help venv analyze compare export review import-codebook test test-fast lint bench-assist bench-digest bench-speed bench-quality bench-parity bench-ceiling bench-turns clean
+.PHONY: help venv analyze compare export review report import-codebook test test-fast lint bench-assist bench-report bench-digest bench-speed bench-quality bench-parity bench-ceiling bench-turns clean
 
 help:
 	@echo "make analyze [IN=folder] [CONFIG=configs/x.yaml] [OUT=runs/name] [SET='cluster.min_cluster_size=5'] [CODING=coding.csv]"
@@ -37,6 +37,7 @@ help:
 	@echo "make compare RUN=runs/<run> CODING=coding.csv|project.qdpx|codebook.qdc [TRANSCRIPTS=folder] [LEVEL=…]"
 	@echo "make export RUN=runs/<run> [FORMAT=qdpx|qdc|csv|json] [OUT=file] [CONFIRMED=1]"
 	@echo "make review RUN=runs/<run> [PORT=8765]   the coders' page on http://127.0.0.1:PORT/"
+	@echo "make report RUN=runs/<run> [CODER=name]   report.html and report.json drawn again with the decisions"
 	@echo "make import-codebook RUN=runs/<run> CODEBOOK=book.qdc|project.qdpx CODER=name   a starting codebook"
 	@echo "make test          run the test suite (real models, offline)"
 	@echo "make test-fast     the suite without the browser and benchmark tests, for quick loops"
@@ -47,6 +48,7 @@ help:
 	@echo "make bench-ceiling the same units and vectors with a classifier trained on the human coding"
 	@echo "make bench-turns   preprocess time of one turn, 10k to 1M characters (is it linear?)"
 	@echo "make bench-assist  assisted coding: the first files coded, the rest suggested (baselines for issue 18)"
+	@echo "make bench-report  report.html and report.json: seconds beyond the run, and size (10,000 units)"
 	@echo "make bench-digest  hashes of segments.csv and codebook.json on every corpus [DIGEST_CHECK=1: compare]"
 
 venv: $(STAMP)
@@ -77,6 +79,10 @@ export: $(STAMP)
 review: $(STAMP)
 	@test -n "$(RUN)" || { echo "usage: make review RUN=runs/<run> [PORT=8765]"; exit 2; }
 	$(PY) -m pipeline review $(RUN) $(if $(PORT),--port $(PORT))
+
+report: $(STAMP)
+	@test -n "$(RUN)" || { echo "usage: make report RUN=runs/<run> [CODER=name]"; exit 2; }
+	$(PY) -m pipeline report $(RUN) $(if $(CODER),--coder "$(CODER)")
 
 import-codebook: $(STAMP)
 	@test -n "$(RUN)" -a -n "$(CODEBOOK)" -a -n "$(CODER)" || \
@@ -113,6 +119,9 @@ bench-assist: $(STAMP)
 	$(PY) bench/assist.py --benchmark $(BENCH) --seeds $(SEEDS)
 
 # A refactor keeps behaviour: make bench-digest before, make bench-digest DIGEST_CHECK=1 after.
+bench-report: $(STAMP)
+	$(PY) bench/report.py --benchmark $(BENCH)
+
 bench-digest: $(STAMP)
 	$(PY) bench/digest.py --benchmark $(BENCH) $(if $(DIGEST_CHECK),--check)
 

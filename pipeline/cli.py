@@ -72,6 +72,11 @@ def _parser() -> argparse.ArgumentParser:
     rev.add_argument("--config", type=Path, help="YAML config whose 'review' section is used")
     rev.add_argument("--set", dest="overrides", action="append", default=[], metavar="review.KEY=VALUE")
     _verbose(rev)
+    rep = commands.add_parser("report", help="report.html and report.json drawn again with the coders' "
+                              "decisions (after review)")
+    rep.add_argument("run", type=Path, help="run folder written by 'mazmun analyze'")
+    rep.add_argument("--coder", help="only this coder's decisions (default: every coder's, in order)")
+    _verbose(rep)
     imp = commands.add_parser("import-codebook", help="a REFI-QDA codebook (.qdc) as a starting point: "
                               "its codes appear on the review page, nearest candidate codes suggested")
     imp.add_argument("run", type=Path, help="run folder written by 'mazmun analyze'")
@@ -236,12 +241,25 @@ def _review(args: argparse.Namespace) -> int:
     return 0
 
 
+def _report(args: argparse.Namespace) -> int:
+    from pipeline.commands.report import report_run
+
+    view = report_run(args.run, args.coder)
+    decided = view["decisions"]
+    print(f"mazmun: {view['codes']} codes in {view['themes']} themes after {decided['count']} decisions "
+          f"→ {args.run / 'report.html'}", file=sys.stderr)
+    for problem in decided["not_applied"]:
+        print(f"mazmun: decision not applied: {problem}", file=sys.stderr)
+    print(args.run / "report.html")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     _offline_environment()
     args = _parser().parse_args(argv)
     try:
         return {"analyze": _analyze, "compare": _compare, "export": _export, "review": _review,
-                "import-codebook": _import_codebook}[args.command](args)
+                "report": _report, "import-codebook": _import_codebook}[args.command](args)
     except MazmunError as exc:
         if args.verbose:
             traceback.print_exc()

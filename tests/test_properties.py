@@ -378,3 +378,31 @@ def test_hand_edited_suggestions_review_and_export_or_are_E502(lang, edits):
         for item in waiting:  # each waiting suggestion names a code of the state and a part of its unit
             unit = next(u for u in state.units if u.segment_id == item["unit"])
             assert item["code"] in state.codes and unit.start <= item["span"][0] < item["span"][1] <= unit.end
+
+
+UNIT_IDS = st.sampled_from([f"{lang}.txt#{i}" for lang in ("en", "fa") for i in (1, 3, 5)])  # make_run's
+REPORT_PARTS = st.fixed_dictionaries({}, optional={
+    "map": VALUES | st.dictionaries(UNIT_IDS, st.lists(st.floats(), max_size=3) | VALUES),
+    "stability": VALUES | st.fixed_dictionaries({"runs": VALUES, "ari": VALUES, "found_at": VALUES,
+                                                 "codes": st.dictionaries(IDS, VALUES)}),
+    "overview": VALUES})
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(st.sampled_from(["en", "fa"]), REPORT_PARTS | VALUES)
+def test_a_hand_edited_report_json_is_drawn_again_or_is_E502(lang, edited):
+    from pipeline.commands.report import report_files
+    from pipeline.runs.folder import RunFolder
+    from tests.commands.test_review import make_run
+
+    with tempfile.TemporaryDirectory() as tmp:
+        run = make_run(Path(tmp), lang)
+        (run / "report.json").write_text(json.dumps(edited), encoding="utf-8")
+        try:
+            files = report_files(RunFolder.read(run))
+        except MazmunError as exc:
+            assert exc.code == E_RUN, exc
+            return
+        numbers = json.loads(files["report.json"])
+        assert sum(sum(n.values()) for n in numbers["matrix"].values()) == 3  # the run's three coded units
+        assert files["report.html"].startswith(b"<!doctype html>")

@@ -9,11 +9,13 @@ from typing import Any
 
 from pipeline.errors import E_CODING, MazmunError
 from pipeline.evaluate.compare import CompareConfig, compare
+from pipeline.evaluate.labels import agreement
 from pipeline.evaluate.report import render_heatmap, render_markdown
 from pipeline.runs.coding import read_coding
 from pipeline.runs.files import check_destination, write_atomic
 from pipeline.runs.folder import RunFolder
 from pipeline.runs.tables import human_coding_csv
+from pipeline.runs.vectors import embed_run_texts
 from pipeline.text.coding import match_files
 
 WRITES = ("human_coding.csv", "comparison.json", "comparison.md", "comparison.png")
@@ -35,6 +37,8 @@ def compare_run(run: Path, coding: Path, transcripts: Path | None, cfg: CompareC
     texts = {d.name: d.text for d in documents}
     write_atomic(run / "human_coding.csv", human_coding_csv(quotes, texts).encode("utf-8"))
     result = compare(documents, spans, quotes, cfg)
+    result["label_agreement"] = agreement(result.pop("matched_codes"), names,
+                                          lambda texts: embed_run_texts(texts, folder.config))
     result = {"run": str(run), "coding": str(coding), "transcripts": str(transcripts or folder.input_folder),
               **project, **result}
     title = f"{run.name}: human {cfg.level} × automatic {cfg.auto_level} (share of characters)"

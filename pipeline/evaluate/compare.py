@@ -180,6 +180,17 @@ def _details(chars: Chars, table: np.ndarray, located: list[Located], spans: lis
     return out
 
 
+def matched_codes(chars: Chars) -> dict[str, Any]:
+    """Each automatic code and the human label (at the finest level the coding has) sharing most
+    of its coded characters, for label agreement; ``names``: every human label of that level."""
+    level = next(lv for lv in ("code", "subtheme", "theme") if chars.gold_names[lv])
+    names, auto_names = chars.gold_names[level], chars.auto_names["code"]
+    to_gold = mapping(overlap(chars.gold[level], chars.auto["code"], len(names), len(auto_names)),
+                      include_none=False)
+    return {"level": level, "names": names,
+            "pairs": [{"auto": auto_names[a], "human": names[g]} for a, g in enumerate(to_gold) if g >= 0]}
+
+
 def compare(documents: list[Document], spans: list[AutoSpan], quotes: list[CodedQuote],
             cfg: CompareConfig) -> dict[str, Any]:
     """Stage function: the whole comparison as a JSON-ready dictionary."""
@@ -213,6 +224,7 @@ def compare(documents: list[Document], spans: list[AutoSpan], quotes: list[Coded
                        "assigned": int((auto >= 0).sum())},
         "scores": scores,
         "labels": _details(chars, matrix, located, spans, texts, cfg),
+        "matched_codes": matched_codes(chars),
         "matrix": {"rows": chars.gold_names[cfg.level] + ["(not coded)"],
                    "columns": chars.auto_names[cfg.auto_level] + ["(unassigned)"],
                    "characters": matrix.tolist()},

@@ -71,6 +71,20 @@ def _project_lines(result: dict[str, Any]) -> list[str]:
                     if "positions" in result else [])
 
 
+def _label_lines(found: dict[str, Any] | None) -> list[str]:
+    """Label agreement: how each matched code's label ranks its human code's name."""
+    if not found or not found["matched"]:
+        return []
+    lines = ["## Label agreement", "",
+             f"Each candidate code is matched to the human {found['level']} sharing most of its coded "
+             f"characters; the human names are ranked by how like the candidate's label each is. "
+             f"Matched codes: {found['matched']}; the human name ranks first for {found['hit1']:.0%} "
+             f"(hit@1) and in the first three for {found['hit3']:.0%} (hit@3).", "",
+             "| code | label | human | rank |", "|---|---|---|---|"]
+    lines += [f"| {c['auto']} | {c['label']} | {c['human']} | {c['rank']} |" for c in found["codes"]]
+    return lines + [""]
+
+
 def render_markdown(result: dict[str, Any], run_name: str, coding_name: str, names: dict[str, str]) -> str:
     """comparison.md; ``names`` maps automatic ids (C01, T1) to their suggested labels."""
     q = result["quotes"]
@@ -82,7 +96,7 @@ def render_markdown(result: dict[str, Any], run_name: str, coding_name: str, nam
              "assigned by mazmun.", "",
              HOW_TO_READ.format(level=result["level"], auto=result["auto_level"], f1=result["recall_f1"]), "",
              "## Scores", ""] + _scores_table(result["scores"]) + [""]
-    lines += _project_lines(result)
+    lines += _project_lines(result) + _label_lines(result.get("label_agreement"))
     if q["not_found"]:
         lines += ["## Quotes not found in the transcripts", "",
                   "These rows are left out of every score; check the file name and the quote text.", ""]

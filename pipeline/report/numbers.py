@@ -121,11 +121,25 @@ def overview(manifest: Mapping[str, Any], rows: Sequence[Row], dropped: Iterable
     }
 
 
+def places_of(found: Any) -> dict[str, tuple[float, float]]:
+    """The map's places read back from report.json: each unit's pair of finite numbers in [0, 1];
+    anything else (a hand-edited file) is left out, and the unit drawn at the corner."""
+    if not isinstance(found, dict):
+        return {}
+    def fits(c: Any) -> bool:
+        return isinstance(c, int | float) and not isinstance(c, bool) and 0.0 <= c <= 1.0
+
+    return {str(k): (float(v[0]), float(v[1])) for k, v in found.items()
+            if isinstance(v, list) and len(v) == 2 and all(map(fits, v))}
+
+
 def numbers(manifest: Mapping[str, Any], rows: Sequence[Row], dropped: Iterable[Row],
             places: Mapping[str, tuple[float, float]], stability: dict[str, Any],
-            cfg: ReportConfig) -> dict[str, Any]:
+            cfg: ReportConfig, comparison: dict[str, Any] | None = None) -> dict[str, Any]:
     """report.json: the numbers behind each picture of report.html (``places``: each unit's on
-    the map, by segment id; ``stability``: each code's, from the stability stage)."""
-    return {"overview": overview(manifest, rows, dropped), "matrix": matrix(rows),
-            "saturation": saturation(rows, manifest.get("inputs", {}), cfg), "stability": stability,
-            "map": {sid: list(xy) for sid, xy in places.items()}}
+    the map, by segment id; ``stability``: each code's, from the stability stage; ``comparison``:
+    with human coding, where the run has one)."""
+    out = {"overview": overview(manifest, rows, dropped), "matrix": matrix(rows),
+           "saturation": saturation(rows, manifest.get("inputs", {}), cfg), "stability": stability,
+           "map": {sid: list(xy) for sid, xy in places.items()}}
+    return {**out, "comparison": comparison} if comparison else out

@@ -15,6 +15,7 @@ from html import escape
 from importlib import resources
 from typing import Any
 
+from pipeline.report import comparison
 from pipeline.report.charts import colour, saturation_svg, shade
 from pipeline.report.numbers import Row, participant
 
@@ -54,6 +55,12 @@ def _overview(view: dict[str, Any]) -> str:
     aside = "".join(f"<li>{escape(reason)}: {n}</li>" for reason, n in view["set_aside"].items())
     settings = "".join(f"<tr><th><code>{escape(k)}</code></th><td>{escape(str(v))}</td></tr>"
                        for k, v in view["settings"].items())
+    decided = view.get("decisions")
+    if decided:  # drawn again by ``mazmun report`` after the coders' decisions
+        cells += (f"<tr><th>Decisions</th><td>{decided['count']} decisions by "
+                  f"{escape(', '.join(decided['coders']) or 'nobody')}"
+                  + (f"; {len(decided['not_applied'])} not applied" if decided["not_applied"] else "")
+                  + "</td></tr>")
     return (f'<section id="overview"><h2>Overview</h2><table class="facts">{cells}</table>'
             f"<p>Kind of study assumed: <strong>{escape(kind or 'unknown')}</strong> "
             f"({escape(str(study.get('reason', '')))}).</p>"
@@ -76,6 +83,8 @@ def _code(code: dict[str, Any], time_of: dict[str, str], stability: dict[str, An
     keywords = escape(", ".join(code["keywords"]) or "—")
     code_id = escape(code["code_id"])
     steady = escape(verdict(stability.get("codes", {}).get(code["code_id"]), stability.get("runs", 0)))
+    if code.get("definition"):  # a coder's inclusion / exclusion note (mazmun report, after review)
+        quotes = f'<p class="definition" dir="auto">Definition: {escape(code["definition"])}</p>{quotes}'
     return (f'<article class="code" data-code="{code_id}"><h4><span class="swatch"></span>{code_id} · '
             f'<bdi>{escape(code["label"])}</bdi></h4><p class="muted">{code["size"]} units from '
             f'{code["participants"]} participant(s), {steady}. Keywords: <bdi>{keywords}</bdi>.</p>{quotes}'
@@ -107,6 +116,17 @@ def _nav(book: dict[str, Any]) -> str:
                      f'{escape(theme["label"])}</bdi></strong><div class="codes">{buttons}</div></div>')
     return (f'<nav id="sidebar" aria-label="Themes and codes"><button type="button" id="show-all" '
             f'class="item">All codes</button>{"".join(items)}</nav>')
+
+
+def _map(drawn: bool) -> str:
+    if not drawn:
+        return ('<section id="map-section"><h2>Map</h2><p class="muted">No map in this run '
+                "(<code>report.map</code> was off).</p></section>")
+    return ('<section id="map-section"><h2>Map</h2><p class="muted">Each dot is a meaning unit, placed so '
+            "that units the clustering found alike lie near each other, coloured by code (grey: "
+            "unassigned). Hover for the quote; click to show only its code.</p>"
+            '<svg id="map" viewBox="0 0 1000 640" role="img" aria-label="Map of the units"></svg>'
+            '<div id="tip" role="tooltip" hidden></div></section>')
 
 
 def _matrix(matrix: dict[str, dict[str, int]], rows: Sequence[Row], labels: dict[str, str]) -> str:
@@ -169,14 +189,10 @@ def _stability(stability: dict[str, Any], labels: dict[str, str]) -> str:
 def render(title: str, numbers: dict[str, Any], book: dict[str, Any], rows: Sequence[Row]) -> str:
     """The page (``numbers``: report.json; ``book``: codebook.json; ``rows``: segments.csv's)."""
     labels = {c["code_id"]: c["label"] for c in book.get("codes", [])}
-    body = (_overview(numbers["overview"])
-            + '<section id="map-section"><h2>Map</h2><p class="muted">Each dot is a meaning unit, placed so '
-              "that units the clustering found alike lie near each other, coloured by code (grey: "
-              "unassigned). Hover for the quote; click to show only its code.</p>"
-              '<svg id="map" viewBox="0 0 1000 640" role="img" aria-label="Map of the units"></svg>'
-              '<div id="tip" role="tooltip" hidden></div></section>'
+    body = (_overview(numbers["overview"]) + _map(bool(numbers["map"]))
             + _matrix(numbers["matrix"], rows, labels) + _saturation(numbers["saturation"])
-            + _stability(numbers["stability"], labels) + _themes(book, rows, numbers["stability"]))
+            + _stability(numbers["stability"], labels) + comparison.section(numbers.get("comparison"), labels)
+            + _themes(book, rows, numbers["stability"]))
     return (f'<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" '
             f'content="width=device-width, initial-scale=1"><title>mazmun · {escape(title)}</title>'
             f"<style>{_shared_css()}{_asset('report.css')}</style></head><body>"

@@ -49,7 +49,8 @@ def files(done: Stages, cfg: Config, name: str, manifest: dict[str, Any]) -> dic
                                    tuple(summary(corpus.interviewers)), suggested),
         "config.yaml": yaml.safe_dump(to_dict(cfg), allow_unicode=True, sort_keys=False),
     }
-    places = {s.segment_id: (float(x), float(y)) for s, (x, y) in zip(seg.segments, done.map.tolist())}
+    places = {s.segment_id: (float(x), float(y)) for s, (x, y) in zip(seg.segments, done.map.tolist())} \
+        if cfg.report.map else {}
     dropped = [vars(d) for d in seg.dropped]
     found = numbers(manifest, rows, dropped, places, done.stability.as_dict(), cfg.report)
     out["report.json"] = json.dumps(found, ensure_ascii=False, indent=1) + "\n"

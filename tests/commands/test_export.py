@@ -61,6 +61,10 @@ def test_compare_reads_the_export_back_as_the_same_coding(demo_run, tmp_path, fm
     assert data["quotes"]["located"] == data["quotes"]["total"] > 0
     scores = data["scores"]["code"]["code"]
     assert scores["nmi"] == pytest.approx(1) and scores["coverage"] == pytest.approx(1)
+    named = data["label_agreement"]  # each code's label is its human code's name: ranked first
+    assert named["matched"] == len(json.loads((run / "codebook.json").read_text())["codes"])
+    assert named["hit1"] == 1.0
+    assert "## Label agreement" in (run / "comparison.md").read_text(encoding="utf-8")
 
 
 def test_confirmed_exports_only_accepted_codes(demo_run, tmp_path):

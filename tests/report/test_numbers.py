@@ -51,3 +51,11 @@ def test_saturation_counts_each_code_at_the_first_interview_it_appears_in_and_fi
 def test_bad_report_settings_are_refused(setting):
     with pytest.raises(MazmunError, match="E203"):
         ReportConfig(**setting)
+
+
+def test_places_read_back_from_a_report_are_pairs_of_numbers_in_the_unit_square():
+    from pipeline.report.numbers import places_of
+
+    found = places_of({"a#1": [0.5, 1], "a#2": [0.5], "a#3": [2.0, 0.1], "a#4": [True, 0.2], "a#5": "x"})
+    assert found == {"a#1": (0.5, 1.0)}
+    assert places_of([[0.1, 0.2]]) == {} and places_of(None) == {}

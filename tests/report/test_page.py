@@ -87,3 +87,16 @@ def test_the_page_draws_map_and_matrix_offline_and_a_click_on_a_code_filters(bro
     assert all(a.is_displayed() for a in browser.find_elements(By.CSS_SELECTOR, "article.code"))
     browser.save_screenshot(str(tmp_path / "report.png"))
     assert (tmp_path / "report.png").stat().st_size > 10_000
+
+
+@pytest.mark.parametrize("lang", ["en", "fa"])
+def test_a_run_without_a_map_or_stability_says_so_and_still_lists_its_codes(sample_run, lang):
+    from pipeline.report.page import render
+
+    numbers = json.loads(_read(sample_run, "report.json"))
+    numbers.update(map={}, stability={"runs": 0})
+    rows = [r for r in _segments(sample_run) if r["lang"] == lang]
+    html = render("t", numbers, json.loads(_read(sample_run, "codebook.json")), rows)
+    assert "No map in this run" in html and 'id="map"' not in html
+    assert "stability not measured" in html and html.count('<article class="code"') == len(numbers["matrix"])
+    assert len(_data(html)["units"]) == len(rows)
