@@ -138,8 +138,14 @@ def numbers(manifest: Mapping[str, Any], rows: Sequence[Row], dropped: Iterable[
             cfg: ReportConfig, comparison: dict[str, Any] | None = None) -> dict[str, Any]:
     """report.json: the numbers behind each picture of report.html (``places``: each unit's on
     the map, by segment id; ``stability``: each code's, from the stability stage; ``comparison``:
-    with human coding, where the run has one)."""
+    with human coding, where the run has one; ``assisted``: the coders' codes applied, where the
+    run was analyzed with their coding)."""
+    from pipeline.report.assisted import summary  # it reads a unit's participant from here
+
     out = {"overview": overview(manifest, rows, dropped), "matrix": matrix(rows),
            "saturation": saturation(rows, manifest.get("inputs", {}), cfg), "stability": stability,
            "map": {sid: list(xy) for sid, xy in places.items()}}
+    applied = summary(rows)
+    if applied:
+        out["assisted"] = applied
     return {**out, "comparison": comparison} if comparison else out

@@ -15,7 +15,7 @@ from html import escape
 from importlib import resources
 from typing import Any
 
-from pipeline.report import comparison
+from pipeline.report import assisted, comparison
 from pipeline.report.charts import colour, saturation_svg, shade
 from pipeline.report.numbers import Row, participant
 
@@ -189,7 +189,8 @@ def _stability(stability: dict[str, Any], labels: dict[str, str]) -> str:
 def render(title: str, numbers: dict[str, Any], book: dict[str, Any], rows: Sequence[Row]) -> str:
     """The page (``numbers``: report.json; ``book``: codebook.json; ``rows``: segments.csv's)."""
     labels = {c["code_id"]: c["label"] for c in book.get("codes", [])}
-    body = (_overview(numbers["overview"]) + _map(bool(numbers["map"]))
+    body = (_overview(numbers["overview"]) + assisted.section(numbers.get("assisted"), rows)
+            + _map(bool(numbers["map"]))
             + _matrix(numbers["matrix"], rows, labels) + _saturation(numbers["saturation"])
             + _stability(numbers["stability"], labels) + comparison.section(numbers.get("comparison"), labels)
             + _themes(book, rows, numbers["stability"]))

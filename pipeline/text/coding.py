@@ -45,7 +45,7 @@ class Located:
 
 def _label(row: dict[str, str], level: str) -> str:
     ident, name = (row.get(f"{level}_id") or "").strip(), (row.get(level) or "").strip()
-    if ident and name:
+    if ident and name and ident != name:  # a table may repeat the name as the id
         return f"{ident} {name}"
     return ident or name
 

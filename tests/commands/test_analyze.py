@@ -1,6 +1,7 @@
 """End to end with the real components: hazm, spaCy, the default multilingual model."""
 
 import csv
+import html
 import json
 import shutil
 import subprocess
@@ -242,6 +243,13 @@ def test_with_coding_the_manifest_and_report_say_what_was_taught_and_suggested(a
     assert all(f"#### {code}" in report for code in codes)
     new = {r["segment_id"] for r in table if r["source"] == "new"}
     assert {r["segment_id"] for r in table if r["code_id"]} <= new  # open clustering saw the new units only
+    applied = json.loads((run / "report.json").read_text(encoding="utf-8"))["assisted"]
+    assert applied["counts"] == record["units"] and set(applied["codes"]) <= codes
+    assert sum(c["suggested"] for c in applied["codes"].values()) == record["units"]["suggested"]
+    page = html.unescape((run / "report.html").read_text(encoding="utf-8"))
+    for r in (r for r in table if r["source"] == "suggested"):  # each suggestion quoted as its part
+        start = int(r["start"])
+        assert r["text"][int(r["suggested_start"]) - start:int(r["suggested_end"]) - start] in page
 
 
 def test_a_reviewed_run_teaches_its_accepted_codes_and_the_units_moved_out(sample_run, tmp_path):

@@ -16,6 +16,11 @@ def test_parse_reads_labels_with_ids():
         "theme": "1 Sleep", "subtheme": "1-A Nights", "code": "1-A-1 Waking"}
 
 
+def test_an_id_that_repeats_the_name_is_not_written_twice():
+    rows = parse_coding(HEADER + 'a.txt,P1,Q1,x,T1,Sleep,,,Waking up,Waking up\n', "t.csv")
+    assert rows[0].labels == {"theme": "T1 Sleep", "subtheme": "", "code": "Waking up"}
+
+
 def test_parse_accepts_offsets_without_quote():
     rows = parse_coding("file,start,end,theme\na.txt,3,9,Sleep\n", "t.csv")
     assert (rows[0].start, rows[0].end, rows[0].labels["theme"]) == (3, 9, "Sleep")
