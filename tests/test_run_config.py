@@ -31,6 +31,7 @@ def test_overrides_and_types():
     ({"cluster": {"selection": "best"}}, "E203", "leaf or eom"),
     ({"segment": {"min_words": True}}, "E203", "segment.min_words"),
     ({"seed": -1}, "E203", "seed"),
+    ({"report": {"map_epochs": 5}}, "E203", "report.map_epochs"),
 ])
 def test_bad_config_is_one_clear_error(tmp_path, data, code, words):
     path = tmp_path / "bad.yaml"

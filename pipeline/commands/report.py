@@ -13,16 +13,18 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from pathlib import Path
 from typing import Any
 
 from pipeline.decisions import log as dec
+from pipeline.decisions.suggested import decided_units
 from pipeline.report import page
 from pipeline.report.comparison import summary
 from pipeline.report.numbers import Row, numbers, participant, places_of
 from pipeline.runs.files import check_destination, write_atomic
 from pipeline.runs.folder import RunFolder, damaged_run
+from pipeline.stages.suggest import HUMAN, SUGGESTED
 
 N_QUOTES = 3  # representative quotes of a code with none of the analysis's left
 
@@ -31,12 +33,21 @@ def _csv(path: Path) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8")))) if path.is_file() else []
 
 
-def reviewed_rows(rows: Sequence[Row], state: dec.State) -> list[dict[str, Any]]:
-    """segments.csv's rows with each unit's code and theme after the decisions."""
+def reviewed_rows(rows: Sequence[Row], state: dec.State,
+                  decided: Collection[str] = ()) -> list[dict[str, Any]]:
+    """segments.csv's rows with each unit's code and theme after the decisions; a suggestion a
+    coder decided (``decided``: those units) is the coders' coding now, of the code they put it in,
+    or uncoded."""
     out = []
     for row in rows:
         code = state.codes.get(state.assigned.get(str(row["segment_id"]), ""))
-        out.append({**row, "code_id": code.id if code else "", "theme_id": code.theme if code else ""})
+        new = {**row, "code_id": code.id if code else "", "theme_id": code.theme if code else ""}
+        if row.get("source") == SUGGESTED and row["segment_id"] in decided:
+            theme = state.themes.get(code.theme) if code else None
+            new.update({"source": HUMAN if code else "", "suggested_code": code.label if code else "",
+                        "suggested_theme": theme.label if theme else "", "confidence": 1.0 if code else "",
+                        "suggested_start": "", "suggested_end": ""})
+        out.append(new)
     return out
 
 
@@ -88,9 +99,9 @@ def report_files(run: RunFolder, coder: str | None = None) -> dict[str, bytes]:
         rows = _csv(run.path / "segments.csv")
         before = json.loads((run.path / "report.json").read_text(encoding="utf-8")) \
             if (run.path / "report.json").is_file() else {}
-        after = reviewed_rows(rows, state)
-        book = reviewed_book(state, run.codebook or {}, after)
         decided = run.decisions(coder)
+        after = reviewed_rows(rows, state, decided_units(decided))
+        book = reviewed_book(state, run.codebook or {}, after)
         manifest = {**run.manifest, "counts": {**run.manifest.get("counts", {}), "codes": len(book["codes"]),
                                                "themes": len(book["themes"])}}
         compared = run.path / "comparison.json"

@@ -26,11 +26,11 @@ def _number(value: Any) -> float | None:
 def part(row: Row) -> str:
     """The suggested part of a unit's text; the whole unit where the row's offsets do not fit it."""
     text = str(row.get("text", ""))
-    start, end = _number(row.get("suggested_start")), _number(row.get("suggested_end"))
-    first, unit_end = _number(row.get("start")), _number(row.get("end"))
-    if None in (start, end, first, unit_end) or not first <= start < end <= unit_end:  # type: ignore[operator]
+    found = [_number(row.get(k)) for k in ("start", "suggested_start", "suggested_end", "end")]
+    offsets = [n for n in found if n is not None]
+    if len(offsets) < 4 or not offsets[0] <= offsets[1] < offsets[2] <= offsets[3]:
         return text
-    return text[int(start - first):int(end - first)]  # type: ignore[operator]
+    return text[int(offsets[1] - offsets[0]):int(offsets[2] - offsets[0])]
 
 
 def summary(rows: Sequence[Row]) -> dict[str, Any] | None:
@@ -67,7 +67,7 @@ def _suggestions(rows: Sequence[Row], code: str) -> str:
 
 
 def section(assisted: dict[str, Any] | None, rows: Sequence[Row]) -> str:
-    """The coders' codes applied: a table per theme, each code expandable to its suggestions."""
+    """The coders' codes applied: a row per code (by theme), each expandable to its suggestions."""
     if not assisted:
         return ""
     n = assisted["counts"]

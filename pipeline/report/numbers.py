@@ -31,12 +31,14 @@ DIGITS = str.maketrans(ASCII_DIGITS)
 @dataclass(frozen=True)
 class ReportConfig:
     map: bool = True  # a 2-D map of the units (UMAP of the clustering space)
+    map_epochs: int = 200  # UMAP's optimisation epochs for the map (its own choice for large data)
     saturation_base: int = 4  # saturation is judged after this many interviews …
     saturation_run: int = 2  # … at the first run of this many consecutive interviews …
     saturation_share: float = 0.05  # … that brings at most this share of new codes (Guest et al. 2020)
     stability_runs: int = 5  # clusterings with other seeds each code is looked for in (0: none)
 
     def __post_init__(self) -> None:
+        check(10 <= self.map_epochs <= 2000, "report.map_epochs", "must be 10–2000")
         check(self.saturation_base >= 1, "report.saturation_base", "must be ≥ 1")
         check(self.saturation_run >= 1, "report.saturation_run", "must be ≥ 1")
         check(0.0 <= self.saturation_share < 1.0, "report.saturation_share", "must be in [0, 1)")

@@ -82,15 +82,16 @@ def center_languages(x: np.ndarray, langs: list[str], shrinkage: float) -> np.nd
     return unit_rows(out)
 
 
-def reduce(x: np.ndarray, cfg: ReduceConfig, seed: int) -> np.ndarray:
-    """Stage function: the (language-centered) unit vectors, reduced with UMAP for larger corpora."""
+def reduce(x: np.ndarray, cfg: ReduceConfig, seed: int, epochs: int | None = None) -> np.ndarray:
+    """The (language-centered) unit vectors, reduced with UMAP for larger corpora (``epochs``:
+    its optimisation epochs; None: UMAP's choice, 500 up to 10,000 units)."""
     if len(x) < cfg.min_units_for_umap:
         return x
     import umap  # imported on use: numba compiles on first call
 
     reducer = umap.UMAP(n_neighbors=min(cfg.n_neighbors, len(x) - 1),
                         n_components=min(cfg.n_components, len(x) - 2), min_dist=cfg.min_dist,
-                        metric=cfg.metric, random_state=seed, n_jobs=1, low_memory=True)
+                        metric=cfg.metric, random_state=seed, n_jobs=1, low_memory=True, n_epochs=epochs)
     return reducer.fit_transform(x).astype(np.float64)
 
 

@@ -323,6 +323,23 @@ def test_accepted_and_rejected_suggestions_teach_the_next_run(assisted_run, tmp_
                for i, r in before.items() if r["source"] == "human")
 
 
+def test_the_report_of_a_reviewed_assisted_run_counts_decided_suggestions_as_the_coders_coding(
+        assisted_run, tmp_path):
+    run, _ = assisted_run
+    before = json.loads((run / "report.json").read_text(encoding="utf-8"))["assisted"]
+    reviewed, folder, accept, reject = _reviewed(run, tmp_path)
+    result = mazmun("report", reviewed)
+    assert result.returncode == 0, result.stderr[-3000:]
+    after = json.loads((reviewed / "report.json").read_text(encoding="utf-8"))["assisted"]
+    assert after["counts"] == {**before["counts"], "human": before["counts"]["human"] + 1,
+                               "suggested": before["counts"]["suggested"] - 2,
+                               "uncoded": before["counts"]["uncoded"] + 1}
+    accepted = folder.base_state().codes[accept["code"]].label
+    assert after["codes"][accepted]["human"] == before["codes"][accepted]["human"] + 1
+    page = (reviewed / "report.html").read_text(encoding="utf-8")
+    assert 'id="assisted"' in page and "(reviewed)" in page
+
+
 def test_decisions_on_the_coders_codes_carry_over_to_a_run_with_the_same_coding(assisted_run, tmp_path):
     from pipeline.runs.folder import RunFolder
 
