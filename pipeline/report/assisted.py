@@ -1,8 +1,8 @@
 """The report of a run analyzed with the coders' coding (``analyze --coding``): their codes, grouped
 by their themes, each with the units the coders coded and the units mazmun suggests for it, and
 every suggestion's quote (the part of its unit like coded talk, ``raw[suggested_start:
-suggested_end]``), surest first. The open codes of the report are those found in the rest, the
-*new* talk.
+suggested_end]``), surest first. The report's open codes are those found in the *new* talk
+(after ``mazmun report``, with the coders' codes beside them).
 """
 
 from __future__ import annotations
@@ -81,7 +81,7 @@ def section(assisted: dict[str, Any] | None, rows: Sequence[Row]) -> str:
                     f'<td>{c["human"]}</td><td>{c["suggested"]}</td><td>{sure}</td><td>{c["participants"]}</td></tr>')
     return (f'<section id="assisted"><h2>Your codes, suggested for the rest</h2><p>{n["human"]} units keep '
             f"the coders' coding; {n['suggested']} are suggested one of their codes, {n['new']} fit none and "
-            f"went on to open clustering (the codes below), {n['uncoded']} are like the talk the coders left "
+            f"went on to open clustering, {n['uncoded']} are like the talk the coders left "
             f"uncoded. Accept or reject suggestions on the review page (<code>make review</code>).</p>"
             f'<div class="scroll"><table id="assisted-table"><thead><tr><th>Theme</th><th>Code</th>'
             f"<th>Coded</th><th>Suggested</th><th>Mean confidence</th><th>Participants</th></tr></thead>"
