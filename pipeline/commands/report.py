@@ -21,7 +21,8 @@ from pipeline.decisions import log as dec
 from pipeline.decisions.suggested import decided_units
 from pipeline.report import page
 from pipeline.report.comparison import summary
-from pipeline.report.numbers import Row, numbers, participant, places_of
+from pipeline.report.numbers import numbers, places_of
+from pipeline.report.rows import Row, participant
 from pipeline.runs.files import check_destination, write_atomic
 from pipeline.runs.folder import RunFolder, damaged_run
 from pipeline.stages.suggest import HUMAN, SUGGESTED

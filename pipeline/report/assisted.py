@@ -11,26 +11,18 @@ from collections.abc import Sequence
 from html import escape
 from typing import Any
 
-from pipeline.report.numbers import Row, participant
+from pipeline.report.rows import Row, number, participant, suggested_span
 
 SOURCES = ("human", "suggested", "new", "uncoded")
 
 
-def _number(value: Any) -> float | None:
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        return None
-
-
 def part(row: Row) -> str:
     """The suggested part of a unit's text; the whole unit where the row's offsets do not fit it."""
-    text = str(row.get("text", ""))
-    found = [_number(row.get(k)) for k in ("start", "suggested_start", "suggested_end", "end")]
-    offsets = [n for n in found if n is not None]
-    if len(offsets) < 4 or not offsets[0] <= offsets[1] < offsets[2] <= offsets[3]:
+    text, span = str(row.get("text", "")), suggested_span(row)
+    if span is None:
         return text
-    return text[int(offsets[1] - offsets[0]):int(offsets[2] - offsets[0])]
+    start = int(row["start"])
+    return text[span[0] - start:span[1] - start]
 
 
 def summary(rows: Sequence[Row]) -> dict[str, Any] | None:
@@ -48,7 +40,7 @@ def summary(rows: Sequence[Row]) -> dict[str, Any] | None:
                 "sure": []})
             code[str(row["source"])] += 1
             code["people"].add(participant(row))
-            sure = _number(row.get("confidence"))
+            sure = number(row.get("confidence"))
             if row["source"] == "suggested" and sure is not None:
                 code["sure"].append(sure)
     return {"counts": counts, "codes": {
@@ -60,10 +52,10 @@ def summary(rows: Sequence[Row]) -> dict[str, Any] | None:
 
 def _suggestions(rows: Sequence[Row], code: str) -> str:
     mine = sorted((r for r in rows if r.get("source") == "suggested" and r.get("suggested_code") == code),
-                  key=lambda r: (-(_number(r.get("confidence")) or 0.0), str(r["segment_id"])))
+                  key=lambda r: (-(number(r.get("confidence")) or 0.0), str(r["segment_id"])))
     return "".join(f'<blockquote dir="auto">{escape(part(r))}</blockquote><p class="cite">— '
                    f'<bdi>{escape(str(r["file"]))}</bdi>, <bdi>{escape(str(r["speaker"]))}</bdi>; '
-                   f"confidence {_number(r.get('confidence')) or 0.0:.2f}</p>" for r in mine)
+                   f"confidence {number(r.get('confidence')) or 0.0:.2f}</p>" for r in mine)
 
 
 def section(assisted: dict[str, Any] | None, rows: Sequence[Row]) -> str:

@@ -19,9 +19,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from pipeline.config import check
+from pipeline.report.assisted import summary
+from pipeline.report.rows import Row, participant
 from pipeline.text.farsi import ASCII_DIGITS
 
-Row = Mapping[str, Any]  # a unit as segments.csv writes it
 # A date in a file name, year first: 2021-03-04, 2021_03_04, 20210304, or Iran's calendar in
 # Persian digits (۱۴۰۲-۰۵-۱۲).
 DATE = re.compile(r"(?<!\d)((?:13|14|19|20)\d\d)[-_.]?(0[1-9]|1[0-2])[-_.]?(0[1-9]|[12]\d|3[01])(?!\d)")
@@ -43,11 +44,6 @@ class ReportConfig:
         check(self.saturation_run >= 1, "report.saturation_run", "must be ≥ 1")
         check(0.0 <= self.saturation_share < 1.0, "report.saturation_share", "must be in [0, 1)")
         check(0 <= self.stability_runs <= 100, "report.stability_runs", "must be in [0, 100]")
-
-
-def participant(row: Row) -> str:
-    """A participant: a speaker of a file (in an interview, the file's one interviewee)."""
-    return f"{row['file']} · {row['speaker']}"
 
 
 def matrix(rows: Iterable[Row]) -> dict[str, dict[str, int]]:
@@ -142,8 +138,6 @@ def numbers(manifest: Mapping[str, Any], rows: Sequence[Row], dropped: Iterable[
     the map, by segment id; ``stability``: each code's, from the stability stage; ``comparison``:
     with human coding, where the run has one; ``assisted``: the coders' codes applied, where the
     run was analyzed with their coding)."""
-    from pipeline.report.assisted import summary  # it reads a unit's participant from here
-
     out = {"overview": overview(manifest, rows, dropped), "matrix": matrix(rows),
            "saturation": saturation(rows, manifest.get("inputs", {}), cfg), "stability": stability,
            "map": {sid: list(xy) for sid, xy in places.items()}}

@@ -17,7 +17,7 @@ from typing import Any
 
 from pipeline.report import assisted, comparison
 from pipeline.report.charts import colour, saturation_svg, shade
-from pipeline.report.numbers import Row, participant
+from pipeline.report.rows import Row, participant
 
 HOW_TO_READ = ("Codes and themes are candidates, found without any coding: labels and keywords come "
                "from the quotes' own words. Rename, merge, split or reject them on the review page "

@@ -18,6 +18,7 @@ from pipeline.decisions import log as dec
 from pipeline.decisions.suggested import with_coders_codes
 from pipeline.errors import E_CARRY, E_RUN, MazmunError
 from pipeline.evaluate.compare import AutoSpan
+from pipeline.report.rows import number, suggested_span
 from pipeline.run_config import Config, from_mapping
 from pipeline.runs.decision_log import DECISIONS, DecisionLog, read_decisions
 from pipeline.runs.sources import read_transcripts
@@ -51,27 +52,11 @@ def _suggestions(rows: list[dict[str, str]]) -> tuple[Suggestion, ...]:
     if not rows or "source" not in rows[0]:
         return ()
     index = {r["segment_id"]: i for i, r in enumerate(rows)}
-    return tuple(Suggestion(r["suggested_code"], r["suggested_theme"], _number(r["confidence"]),
+    return tuple(Suggestion(r["suggested_code"], r["suggested_theme"], number(r["confidence"]) or 0.0,
                             r["source"], tuple(index[e] for e in r["evidence"].split() if e in index),
-                            _span(r), r.get("alternative_code", ""), _number(r.get("margin", "")))
+                            suggested_span(r), r.get("alternative_code", ""),
+                            number(r.get("margin", "")) or 0.0)
                  for r in rows)
-
-
-def _number(text: str) -> float:
-    try:
-        return float(text)
-    except ValueError:
-        return 0.0
-
-
-def _span(row: dict[str, str]) -> tuple[int, int] | None:
-    """The part of the unit suggested, when it is not the whole unit."""
-    start, end = row.get("suggested_start", ""), row.get("suggested_end", "")
-    if not (start.isdigit() and end.isdigit()):
-        return None
-    span, unit = (int(start), int(end)), (int(row["start"]), int(row["end"]))
-    inside = unit[0] <= span[0] < span[1] <= unit[1]
-    return span if inside and span != unit else None
 
 
 @dataclass(frozen=True)
