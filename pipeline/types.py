@@ -101,6 +101,7 @@ class Sentence:
     n_words: int
     thematic: bool = True  # set by the relevance stage
     kind: str = ""  # non-thematic talk: its kind and why (greeting, …); kept talk in doubt: "possibly …"
+    forms: tuple[str, ...] = ()  # the word each token was read from, token for token
 
 
 @dataclass(frozen=True)
@@ -126,6 +127,7 @@ class Segment:
     norm: str
     tokens: tuple[str, ...]
     doubt: str = ""  # low confidence: the kind of talk one signal took most of it for ("possibly …")
+    forms: tuple[str, ...] = ()  # the word each token was read from, token for token
 
 
 @dataclass(frozen=True)

@@ -67,7 +67,9 @@ def _entry(ident: str, members: list[int], x: np.ndarray, segments: tuple[Segmen
     langs: dict[str, int] = {}
     for i in members:
         langs[segments[i].lang] = langs.get(segments[i].lang, 0) + 1
-    return Entry(ident, lab.suggest_label(words[0], words[1], cfg), tuple(words[0]), tuple(words[1]),
+    say = lab.as_said([(segments[i].tokens, segments[i].forms) for i in members], words[0] + words[1])
+    return Entry(ident, lab.suggest_label(words[0], words[1], cfg, say), tuple(lab.said(words[0], say)),
+                 tuple(lab.said(words[1], say)),
                  tuple(segments[i].segment_id for i in lab.representatives(x, members, cfg.n_quotes)),
                  len(members), len({(segments[i].file, segments[i].speaker) for i in members}),
                  tuple(sorted(langs.items())), **links)

@@ -2,9 +2,12 @@
 most representative quotes of each code or theme.
 
 Tokens come from preprocess: lemmas in their own language, stop words and spoken fillers
-removed, Farsi half-space words kept whole. A code that holds both languages shows both: each
-language gets a share of the keywords in proportion to its share of the code's words (at least
-two), and a label of its own, the language of the top keyword first ("feel guilty / عذاب وجدان").
+removed, Farsi half-space words kept whole. Keywords are counted as lemmas (sleep, slept and
+sleeping are one word) but shown in the quotes' own words: an English lemma no quote says is
+written as the quotes say it (data, not the lemmatizer's datum). A code that holds both
+languages shows both: each language gets a share of the keywords in proportion to its share of
+the code's words (at least two), and a label of its own, the language of the top keyword first
+("feel guilty / عذاب وجدان").
 """
 
 from __future__ import annotations
@@ -87,20 +90,48 @@ def keywords(groups: list[list[tuple[str, ...]]], cfg: LabelConfig) -> list[tupl
             for ws, ps, wc, pc in zip(word_scores, phrase_scores, word_counts, phrase_counts)]
 
 
-def _one_label(words: list[str], phrases: list[str], cfg: LabelConfig) -> str:
+def as_said(units: list[tuple[tuple[str, ...], tuple[str, ...]]], terms: list[str]) -> dict[str, str]:
+    """Each term (a lemma, or a phrase of content lemmas in a row) in the quotes' own words:
+    ``units`` are the (tokens, forms) of the quotes it was found in. A term stays as it is when
+    the quotes say it so (or hold no forms); else it is written the way they say it most often
+    (ties: the first in alphabetical order): the lookup lemmatizer's "datum set" is the "data
+    sets" the quotes said. Farsi terms stay lemmas: hazm's are dictionary forms (infinitive,
+    singular), the way Farsi codes are named, where the spoken word carries clitics and ezafe
+    (اضطراب, not اضطراب‌های)."""
+    ways: dict[str, Counter] = {t: Counter() for t in terms if script(t) == "en"}
+    for tokens, forms in units:
+        if len(forms) != len(tokens):
+            continue
+        for n in {len(t.split()) for t in terms}:
+            for i in range(len(tokens) - n + 1):
+                key = " ".join(tokens[i:i + n])
+                if key in ways:
+                    ways[key][" ".join(forms[i:i + n])] += 1
+    return {t: t if not ways.get(t) or ways[t][t] else min(ways[t], key=lambda w: (-ways[t][w], w))
+            for t in terms}
+
+
+def _one_label(words: list[str], phrases: list[str], cfg: LabelConfig, say: dict[str, str]) -> str:
     """The best keyphrase (seen in ≥2 units) built on a top keyword, else the top keywords."""
     top = set(words[:cfg.label_words + 2])
     for phrase in phrases:
         if phrase.split()[0] in top or phrase.split()[-1] in top:
-            return phrase
-    return " · ".join(words[:cfg.label_words])
+            return say.get(phrase, phrase)
+    return " · ".join(said(words[:cfg.label_words], say))
 
 
-def suggest_label(words: list[str], phrases: list[str], cfg: LabelConfig) -> str:
-    """A label per language of ``words`` (the language of the top keyword first), joined by " / "."""
+def said(terms: list[str], say: dict[str, str]) -> list[str]:
+    """``terms`` as ``say`` (see ``as_said``) writes them, each once."""
+    return list(dict.fromkeys(say.get(t, t) for t in terms))
+
+
+def suggest_label(words: list[str], phrases: list[str], cfg: LabelConfig,
+                  say: dict[str, str] | None = None) -> str:
+    """A label per language of ``words`` (the language of the top keyword first), joined by " / ";
+    chosen among the lemmas, written as ``say`` (see ``as_said``) writes them."""
     order = list(dict.fromkeys(script(w) for w in words))
-    parts = [_one_label([w for w in words if script(w) == lg], [p for p in phrases if script(p) == lg], cfg)
-             for lg in order]
+    parts = [_one_label([w for w in words if script(w) == lg], [p for p in phrases if script(p) == lg], cfg,
+                        say or {}) for lg in order]
     return " / ".join(parts) or "(no content words)"
 
 

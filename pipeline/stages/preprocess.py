@@ -16,7 +16,7 @@ from typing import Any
 from pipeline.config import check
 from pipeline.models.english import load as load_english
 from pipeline.text import farsi
-from pipeline.text.english import content_tokens as english_tokens
+from pipeline.text.english import content_words as english_words
 from pipeline.text.spans import pieces
 from pipeline.types import PARTICIPANT, Corpus, Document, ProcessedTurn, Sentence, Turn
 
@@ -80,19 +80,24 @@ def english_sentences(text: str, turn: Turn, doc) -> tuple[Sentence, ...]:
     sentences = []
     for start, end in _tiles(text, turn.start, turn.end, breaks):
         span = doc.char_span(start - turn.start, end - turn.start, alignment_mode="expand")
-        tokens, n_words = english_tokens(span) if span is not None else ((), 0)
-        sentences.append(Sentence(start, end, _SPACE.sub(" ", text[start:end]), tokens, n_words))
+        found, n_words = english_words(span) if span is not None else ((), 0)
+        sentences.append(_read(Sentence(start, end, _SPACE.sub(" ", text[start:end]), (), n_words), found))
     return tuple(sentences)
 
 
 def farsi_tokens(turns: tuple[ProcessedTurn, ...]) -> tuple[ProcessedTurn, ...]:
     """Farsi sentences' content tokens, read knowing the whole corpus's words (see
-    ``farsi.content_tokens``): a name hazm would cut (بالینت) stays whole when nobody says the
-    shorter form."""
-    in_use = farsi.words_in_use(s.norm for t in turns if t.lang == FA for s in t.sentences)
-    return tuple(replace(t, sentences=tuple(replace(s, tokens=farsi.content_tokens(s.norm, in_use)[0])
+    ``farsi.corpus_lemma``): a name hazm would cut (بالینت) stays whole when nobody says the
+    shorter form, and a noun with a clitic hazm takes for a verb (خوابم) is the noun."""
+    vocab = farsi.vocabulary(s.norm for t in turns if t.lang == FA for s in t.sentences)
+    return tuple(replace(t, sentences=tuple(_read(s, farsi.content_words(s.norm, vocab)[0])
                                             for s in t.sentences)) if t.lang == FA else t
                  for t in turns)
+
+
+def _read(sentence: Sentence, found: tuple[tuple[str, str], ...]) -> Sentence:
+    """``sentence`` with its content tokens and the words they were read from."""
+    return replace(sentence, tokens=tuple(t for t, _ in found), forms=tuple(w for _, w in found))
 
 
 ENGLISH_PIECE = 20_000  # characters spaCy reads at once (its limit is 1,000,000; parsers need memory)

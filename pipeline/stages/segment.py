@@ -93,7 +93,8 @@ def _units(pt: ProcessedTurn, text: str, sentences: list[Sentence], cfg: Segment
         segment_id = f"{pt.file}#{pt.turn.index:03d}.{first_number + len(segments)}"
         norm = " ".join(s.norm for s in group)
         segments.append(Segment(segment_id, pt.file, pt.turn.speaker, pt.turn.index, pt.lang,
-                                start, end, text[start:end], norm, tokens, _doubt(group)))
+                                start, end, text[start:end], norm, tokens, _doubt(group),
+                                tuple(w for s in group for w in s.forms)))
     return segments, dropped
 
 

@@ -26,9 +26,10 @@ def token_ok(token: Any) -> bool:
             and token.lower_ not in SPOKEN_FILLERS and lemma not in SPOKEN_FILLERS)
 
 
-def content_tokens(span: Any) -> tuple[tuple[str, ...], int]:
-    """(content lemmas, number of words) of a spaCy span or doc."""
+def content_words(span: Any) -> tuple[tuple[tuple[str, str], ...], int]:
+    """((content lemma, the word it was read from, lowercased) …, number of words) of a spaCy
+    span or doc."""
     words = [t for t in span if not (t.is_punct or t.is_space)]
-    lemmas = ((t.lemma_ or t.text).lower() for t in words if token_ok(t))
-    tokens = tuple(lemma for lemma in lemmas if lemma.isalpha() and lemma not in SPOKEN_FILLERS)
-    return tokens, len(words)
+    read = (((t.lemma_ or t.text).lower(), t.text.lower()) for t in words if token_ok(t))
+    found = tuple((lemma, word) for lemma, word in read if lemma.isalpha() and lemma not in SPOKEN_FILLERS)
+    return found, len(words)

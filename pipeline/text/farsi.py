@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import lru_cache
 
 from pipeline.text.spans import pieces
@@ -224,6 +226,7 @@ def sentence_breaks(norm: str) -> list[int]:
     return [m.end() for m in _SENTENCE_END.finditer(norm) if 0 < m.end() < len(norm)]
 
 
+@lru_cache(maxsize=1 << 16)
 def readable_lemma(word: str) -> str:
     """hazm's lemma, verbs as their infinitive (رفت#رو → رفتن). Where hazm keeps a word it never
     saw, a possessive clitic is dropped (حرفش → حرف, قلبم → قلب) and a negated verb read as
@@ -254,31 +257,76 @@ def count_words(norm: str) -> int:
     return len(_words(norm))
 
 
-def words_in_use(norms) -> Counter:
-    """How often each word of the normalized texts ``norms`` occurs (each part of a half-space
-    word counted too)."""
-    return Counter(part for norm in norms for word in _words(norm)
-                   for part in dict.fromkeys((word, *word.split("\u200c"))))
+@dataclass(frozen=True)
+class Vocabulary:
+    """A corpus's Farsi words: how often each is used (each part of a half-space word counted
+    too), and for each lemma the words read as it."""
+
+    counts: Counter
+    readings: dict[str, frozenset[str]]
 
 
-def content_tokens(norm: str, in_use: Counter | None = None) -> tuple[tuple[str, ...], int]:
-    """(content lemmas, number of words) of a normalized Farsi text. With ``in_use`` (the
-    corpus's words, see ``words_in_use``), a lemma that only cuts a possessive clitic off a word
-    the corpus repeats stays the word when the corpus never uses the shorter form: بالینت
-    (Balint) is not بالین (bedside) + ت."""
+def vocabulary(norms: Iterable[str]) -> Vocabulary:
+    """The ``Vocabulary`` of the normalized texts ``norms``."""
+    counts = Counter(part for norm in norms for word in _words(norm)
+                     for part in dict.fromkeys((word, *word.split("\u200c"))))
+    readings: dict[str, set[str]] = {}
+    for word in counts:
+        readings.setdefault(readable_lemma(word), set()).add(word)
+    return Vocabulary(counts, {lemma: frozenset(words) for lemma, words in readings.items()})
+
+
+def content_tokens(norm: str, vocab: Vocabulary | None = None) -> tuple[tuple[str, ...], int]:
+    """(content lemmas, number of words) of a normalized Farsi text (see ``content_words``)."""
+    found, n_words = content_words(norm, vocab)
+    return tuple(lemma for lemma, _ in found), n_words
+
+
+def content_words(norm: str, vocab: Vocabulary | None = None) -> tuple[tuple[tuple[str, str], ...], int]:
+    """((content lemma, the word it was read from) …, number of words) of a normalized Farsi
+    text, each lemma read against the corpus's ``vocab`` when given (see ``corpus_lemma``)."""
     stop = _hazm()[3]
     words = _words(norm)
     tokens = []
     for word in words:
         if word in stop or len(word) < 2:
             continue
-        lemma = readable_lemma(word)
-        if in_use is not None and not in_use[lemma] and in_use[word] >= 2 and word.startswith(lemma) \
-                and word[len(lemma):] in _CLITICS:
-            lemma = word
+        lemma = readable_lemma(word) if vocab is None else corpus_lemma(word, vocab)
         if lemma not in stop:
-            tokens.append(lemma)
+            tokens.append((lemma, word))
     return tuple(tokens), len(words)
+
+
+def corpus_lemma(word: str, vocab: Vocabulary) -> str:
+    """``word``'s lemma, where hazm's reading of a noun with a possessive clitic is one the
+    corpus does not bear out. A lemma that only cuts a clitic off a word the corpus repeats stays
+    the word when the corpus never uses the shorter form: بالینت (Balint) is not بالین (bedside)
+    + ت. A word hazm reads as something else (خوابم, my sleep, as the verb خفتن; صورتم, my face,
+    as صور) is the noun without its clitic (خواب, صورت) when the corpus says that noun and no
+    word of the corpus other than the noun with clitics reads as hazm's lemma."""
+    lemma, counts = readable_lemma(word), vocab.counts
+    if not counts[lemma] and counts[word] >= 2 and word.startswith(lemma) and word[len(lemma):] in _CLITICS:
+        return word
+    if lemma == word:
+        return lemma
+    bare = _without_clitic(word, counts)
+    if bare and bare != lemma and all(other.startswith(bare) for other in vocab.readings.get(lemma, ())):
+        return bare
+    return lemma
+
+
+def _without_clitic(word: str, counts: Counter) -> str:
+    """``word`` without a possessive clitic or the copula (ام), when what is left is a word hazm
+    knows and reads as itself, and the corpus says it elsewhere than in ``word`` (a half-space
+    word's parts are counted with it); "" when there is none."""
+    lemmatizer = _hazm()[2]
+    for suffix in sorted((*_CLITICS, "ام"), key=len, reverse=True):
+        bare = word[:-len(suffix)].rstrip("\u200c") if word.endswith(suffix) else ""
+        elsewhere = counts[bare] - (counts[word] if word.startswith(bare + "\u200c") else 0)
+        if len(bare) >= 2 and elsewhere > 0 and bare in lemmatizer.words \
+                and lemmatizer.lemmatize(bare) == bare:
+            return bare
+    return ""
 
 
 def lexical_terms(tokens: tuple[str, ...]) -> tuple[str, ...]:

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from pipeline.stages.labels import LabelConfig, keywords, representatives, suggest_label
+from pipeline.stages.labels import LabelConfig, as_said, keywords, representatives, said, suggest_label
 
 CFG = LabelConfig()
 
@@ -48,3 +48,26 @@ def test_a_code_in_one_language_is_labelled_in_it(tokens):
     (words, phrases), _ = keywords([[tokens] * 3, [("other", "words", "دیگر")]], CFG)
     label = suggest_label(words, phrases, CFG)
     assert " / " not in label and label.split()[0] in tokens
+
+
+def test_labels_and_keywords_are_written_in_the_quotes_own_words():
+    """Chosen among lemmas, shown as the quotes say them: a lemma nobody said becomes the words
+    they did say; a lemma they said stays, however often they inflect it."""
+    units = [(("datum", "set"), ("data", "set")), (("datum", "set"), ("data", "sets")), (("set",), ("set",))]
+    say = as_said(units, ["datum", "set", "datum set"])
+    assert say == {"datum": "data", "set": "set", "datum set": "data set"}  # ties: first alphabetically
+    assert suggest_label(["datum", "set"], ["datum set"], CFG, say) == "data set"
+    assert suggest_label(["datum", "set"], [], CFG, say) == "data · set"
+    assert said(["datum", "set", "data"], say) == ["data", "set"]
+
+
+def test_farsi_terms_keep_their_dictionary_form():
+    """hazm's lemmas are the infinitive and the singular Farsi codes are named with; the spoken
+    word carries clitics (بیمارهایم: my patients)."""
+    units = [(("فهمیدن", "بیمار"), ("بفهمم", "بیمار‌هایم"))] * 2
+    say = as_said(units, ["فهمیدن", "بیمار", "فهمیدن بیمار", "patient"])
+    assert all(term == shown for term, shown in say.items())
+
+
+def test_terms_without_forms_stay_lemmas():
+    assert as_said([(("sleep",), ())], ["sleep"]) == {"sleep": "sleep"}

@@ -43,6 +43,7 @@ def test_units_stay_in_their_turn_and_trivial_talk_is_dropped(lang):
     trivial = {"en": {"Yes. Good morning.", "Right.", "Okay."}, "fa": {"بله. سلام.", "خب.", "باشه."}}
     assert dropped >= trivial[lang]
     assert all(s.speaker in ("P1", "م۱") for s in result.segments)
+    assert all(len(s.forms) == len(s.tokens) > 0 for s in result.segments)  # each token's spoken word
 
 
 def test_long_turns_split_at_sentence_boundaries(lang):
