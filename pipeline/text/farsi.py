@@ -54,6 +54,7 @@ _JOINED_SUFFIXES = tuple(sorted(
     "اند ام ای ایم اید ها های هایی هایم هایت هایش هایمان هایتان هایشان اش ات مان تان شان".split(),
     key=len, reverse=True))
 _CLITICS = ("یمان", "یتان", "یشان", "مان", "تان", "شان", "یم", "یت", "یش", "م", "ت", "ش")
+_CLITICS_AND_COPULA = tuple(sorted((*_CLITICS, "ام"), key=len, reverse=True))  # خسته‌ام: I am tired
 _LETTER = r"[\u0621-\u064a\u067e\u0686\u0698\u06a9\u06af\u06cc]"
 _ARABIC_WORD = re.compile(rf"(?<!{_LETTER}){_LETTER}{{3,}}")
 _JOINABLE = DETACHED_SUFFIXES | {"تری", "ترین", "می", "نمی"}
@@ -320,7 +321,7 @@ def _without_clitic(word: str, counts: Counter) -> str:
     knows and reads as itself, and the corpus says it elsewhere than in ``word`` (a half-space
     word's parts are counted with it); "" when there is none."""
     lemmatizer = _hazm()[2]
-    for suffix in sorted((*_CLITICS, "ام"), key=len, reverse=True):
+    for suffix in _CLITICS_AND_COPULA:
         bare = word[:-len(suffix)].rstrip("\u200c") if word.endswith(suffix) else ""
         elsewhere = counts[bare] - (counts[word] if word.startswith(bare + "\u200c") else 0)
         if len(bare) >= 2 and elsewhere > 0 and bare in lemmatizer.words \
