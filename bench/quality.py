@@ -30,7 +30,7 @@ os.environ.setdefault("NUMBA_CACHE_DIR", str(ROOT / ".cache" / "numba"))
 
 from pipeline.evaluate.compare import AutoSpan, compare  # noqa: E402
 from pipeline.evaluate.labels import agreement, bare, label_agreement  # noqa: E402
-from pipeline.flow import Clock, models_for, run_stages  # noqa: E402
+from pipeline.flow import Clock, Stages, models_for, run_stages  # noqa: E402
 from pipeline.models.cache import EmbeddingCache  # noqa: E402
 from pipeline.run_config import Config, load_config  # noqa: E402
 from pipeline.runs.sources import read_sources  # noqa: E402
@@ -50,7 +50,14 @@ LABEL_HIT3 = 0.60  # issue 19: the matched human code's name among the 3 names l
 
 
 def mazmun_spans(sources, cfg: Config, cache) -> list[AutoSpan]:
-    return mazmun_coded(sources, cfg, cache)[0]
+    return coded(run_stages(sources, cfg, models_for(cfg, cache), Clock(), log=False))[0]
+
+
+def coded(done: Stages) -> tuple[list[AutoSpan], dict[str, str]]:
+    """A run's units with their codes and themes, and each code's label."""
+    seg, book = done.segmentation, done.codebook
+    return ([AutoSpan(s.segment_id, s.file, s.start, s.end, a.code_id, a.theme_id)
+             for s, a in zip(seg.segments, book.assignments)], {c.id: c.label for c in book.codes})
 
 
 def mazmun_coded(sources, cfg: Config, cache) -> tuple[list[AutoSpan], dict[str, str], dict[str, np.ndarray]]:
@@ -58,12 +65,9 @@ def mazmun_coded(sources, cfg: Config, cache) -> tuple[list[AutoSpan], dict[str,
     units' embeddings."""
     models = models_for(cfg, cache)
     done = run_stages(sources, cfg, models, Clock(), log=False)
-    seg, book = done.segmentation, done.codebook
-    vectors = models.encode([s.norm for s in seg.segments])[0]
-    codes = np.array([a.code_id for a in book.assignments], dtype=object)
-    return ([AutoSpan(s.segment_id, s.file, s.start, s.end, a.code_id, a.theme_id)
-             for s, a in zip(seg.segments, book.assignments)], {c.id: c.label for c in book.codes},
-            {c.id: vectors[codes == c.id].mean(axis=0) for c in book.codes})
+    vectors = models.encode([s.norm for s in done.segmentation.segments])[0]
+    codes = np.array([a.code_id for a in done.codebook.assignments], dtype=object)
+    return (*coded(done), {c.id: vectors[codes == c.id].mean(axis=0) for c in done.codebook.codes})
 
 
 def centroid_hit3(matched: dict, centroids: dict[str, np.ndarray], encode) -> float:

@@ -99,10 +99,11 @@ def as_said(units: list[tuple[tuple[str, ...], tuple[str, ...]]], terms: list[st
     singular), the way Farsi codes are named, where the spoken word carries clitics and ezafe
     (اضطراب, not اضطراب‌های)."""
     ways: dict[str, Counter] = {t: Counter() for t in terms if script(t) == "en"}
+    lengths = {len(t.split()) for t in ways}
     for tokens, forms in units:
         if len(forms) != len(tokens):
             continue
-        for n in {len(t.split()) for t in terms}:
+        for n in lengths:
             for i in range(len(tokens) - n + 1):
                 key = " ".join(tokens[i:i + n])
                 if key in ways:

@@ -68,9 +68,9 @@ def test_sample_codebook_has_codes_themes_and_verbatim_quotes(sample_runs):
         assert all(q["quote"] == texts[q["segment_id"]] for q in code["exemplars"])
     bilingual = [c for c in book["codes"] if set(c["languages"]) == {"en", "fa"}]
     assert bilingual, "the demo's topics are in both languages; codes should be too"
-    english = 0
+    english, units = 0, rows(sample_runs[0])
     for code in book["codes"]:  # English keywords are words its quotes say (Farsi: dictionary forms)
-        said = " ".join(r["text"].lower() for r in rows(sample_runs[0]) if r["code_id"] == code["code_id"])
+        said = " ".join(r["text"].lower() for r in units if r["code_id"] == code["code_id"])
         words = [w for w in code["keywords"] if w.isascii()]
         assert all(re.search(rf"\b{re.escape(w)}\b", said) for w in words), code["keywords"]
         english += len(words)
