@@ -8,6 +8,9 @@ from functools import cached_property
 
 PARTICIPANT = "participant"
 INTERVIEWER = "interviewer"
+# Where a unit's code came from in a run with the coders' coding (segments.csv's "source"):
+# coded by them, suggested one of their codes, or fitting none of them (open clustering).
+HUMAN, SUGGESTED, NEW = "human", "suggested", "new"
 
 
 @dataclass(frozen=True)

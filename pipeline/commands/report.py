@@ -25,7 +25,7 @@ from pipeline.report.numbers import numbers, places_of
 from pipeline.report.rows import Row, participant
 from pipeline.runs.files import check_destination, write_atomic
 from pipeline.runs.folder import RunFolder, damaged_run
-from pipeline.stages.suggest import HUMAN, SUGGESTED
+from pipeline.types import HUMAN, SUGGESTED
 
 N_QUOTES = 3  # representative quotes of a code with none of the analysis's left
 

@@ -14,7 +14,8 @@ from dataclasses import replace
 from typing import Any
 
 from pipeline.decisions.log import ACCEPTED, Code, State, Theme
-from pipeline.stages.suggest import HUMAN, SUGGESTED, Suggestion
+from pipeline.stages.suggest import Suggestion
+from pipeline.types import HUMAN, SUGGESTED
 
 ORIGIN = "the coders' coding"
 

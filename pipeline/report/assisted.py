@@ -12,7 +12,7 @@ from html import escape
 from typing import Any
 
 from pipeline.report.rows import Row, number, participant, suggested_span
-from pipeline.stages.suggest import HUMAN, NEW, SUGGESTED
+from pipeline.types import HUMAN, NEW, SUGGESTED
 
 SOURCES = (HUMAN, SUGGESTED, NEW, "uncoded")
 

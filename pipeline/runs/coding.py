@@ -12,9 +12,10 @@ from pipeline.evaluate.codebooks import human_codes
 from pipeline.exchange.refi import read_project, read_qdc
 from pipeline.runs.decision_log import DECISIONS
 from pipeline.runs.folder import read_previous
-from pipeline.stages.suggest import HUMAN, Coding
+from pipeline.stages.suggest import Coding
 from pipeline.text.coding import CodedQuote, parse_coding
 from pipeline.text.encoding import DecodeError, decode
+from pipeline.types import HUMAN
 
 FORMATS = ("a coding table (.csv), a QDA project (.qdpx), a codebook (.qdc), or a reviewed run (its folder "
            "or decisions.jsonl)")

@@ -6,8 +6,8 @@ from dataclasses import replace
 
 from pipeline.stages.codebook import Codebook, Entry
 from pipeline.stages.study import Study
-from pipeline.stages.suggest import HUMAN, NEW, SUGGESTED, Suggested, Suggestion
-from pipeline.types import Segment
+from pipeline.stages.suggest import Suggested, Suggestion
+from pipeline.types import HUMAN, NEW, SUGGESTED, Segment
 
 HOW_TO_READ = """\
 How to read this: each **theme** groups candidate **codes**; each code groups meaning units

@@ -8,10 +8,10 @@ import json
 from typing import Any
 
 from pipeline.stages.codebook import Codebook, Entry
-from pipeline.stages.suggest import HUMAN, SUGGESTED, Suggested, Suggestion
+from pipeline.stages.suggest import Suggested, Suggestion
 from pipeline.text.coding import CodedQuote, locate_all
 from pipeline.text.timemarks import clock, time_at
-from pipeline.types import Dropped, Mark, Segment
+from pipeline.types import HUMAN, SUGGESTED, Dropped, Mark, Segment
 
 SEGMENT_COLUMNS = ("segment_id", "file", "speaker", "lang", "start", "end", "time", "text",
                    "code_id", "theme_id", "probability", "doubt")

@@ -30,10 +30,9 @@ import numpy as np
 from pipeline.config import check
 from pipeline.errors import E_CODING, MazmunError
 from pipeline.text.coding import CodedQuote, Located, locate_all, match_files
-from pipeline.types import Corpus, ProcessedTurn, Segment
+from pipeline.types import HUMAN, NEW, SUGGESTED, Corpus, ProcessedTurn, Segment
 from pipeline.vectors import unit_rows
 
-HUMAN, SUGGESTED, NEW = "human", "suggested", "new"
 Span = tuple[str, int, int]  # file, start, end
 
 

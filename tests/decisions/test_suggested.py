@@ -4,7 +4,8 @@ import pytest
 
 from pipeline.decisions import log as dec
 from pipeline.decisions.suggested import queue, with_coders_codes
-from pipeline.stages.suggest import HUMAN, SUGGESTED, Suggestion
+from pipeline.stages.suggest import Suggestion
+from pipeline.types import HUMAN, SUGGESTED
 
 CODES = {"en": ("Broken nights", "Own health"), "fa": ("شب‌های بی‌خوابی", "سلامت خود مراقب")}
 
